@@ -1,0 +1,39 @@
+"""posture: offline posture and symmetry analysis from photos and video.
+
+The public API::
+
+    import posture
+    seq = posture.load_pose("samples/stand_front_level.png")   # -> PoseSequence
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = ["Landmark", "PoseSequence", "Side", "SIDE_PAIRS", "load_pose", "select_subject", "__version__"]
+
+if TYPE_CHECKING:
+    from posture.data.sequence import PoseSequence
+    from posture.data.skeleton import SIDE_PAIRS, Landmark, Side
+    from posture.data.tracking import select_subject
+    from posture.pose.run import load_pose
+
+_LAZY = {
+    "PoseSequence": "posture.data.sequence",
+    "Landmark": "posture.data.skeleton",
+    "Side": "posture.data.skeleton",
+    "SIDE_PAIRS": "posture.data.skeleton",
+    "select_subject": "posture.data.tracking",
+    "load_pose": "posture.pose.run",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the public names on first use, so ``import posture`` stays light."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'posture' has no attribute {name!r}")

@@ -1,0 +1,52 @@
+"""Writing annotated videos frame by frame (atomically: temp file, then rename)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from posture.errors import PostureError
+
+
+class VideoWriter:
+    """An MP4 writer that creates its file only when closed successfully.
+
+    Frames are BGR ``uint8`` of the size given at construction.
+    """
+
+    def __init__(self, path: str | Path, fps: float, size: tuple[int, int]) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.stem}.", suffix=".mp4")
+        os.close(fd)
+        self._tmp = Path(tmp)
+        self.size = size
+        fourcc = cv2.VideoWriter_fourcc(*"mp4v")
+        self._writer = cv2.VideoWriter(str(self._tmp), fourcc, float(fps or 30.0), size)
+        if not self._writer.isOpened():
+            self._tmp.unlink(missing_ok=True)
+            raise PostureError("cannot open an MP4 writer (OpenCV has no mp4v encoder)", self.path)
+        self.frames = 0
+
+    def write(self, bgr: np.ndarray) -> None:
+        """Append one frame (resized if it differs from the writer's size)."""
+        if (bgr.shape[1], bgr.shape[0]) != self.size:
+            bgr = cv2.resize(bgr, self.size, interpolation=cv2.INTER_AREA)
+        self._writer.write(bgr)
+        self.frames += 1
+
+    def close(self) -> Path:
+        """Finish the file and move it into place."""
+        self._writer.release()
+        os.chmod(self._tmp, 0o644)
+        os.replace(self._tmp, self.path)
+        return self.path
+
+    def abort(self) -> None:
+        """Drop the partial file."""
+        self._writer.release()
+        self._tmp.unlink(missing_ok=True)

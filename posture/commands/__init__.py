@@ -1,0 +1,1 @@
+"""What each CLI sub-command does, on typed options parsed once by :mod:`posture.cli`."""

@@ -1,0 +1,1 @@
+"""Reading and writing the product's files."""

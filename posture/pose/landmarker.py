@@ -1,0 +1,135 @@
+"""The MediaPipe Tasks pose backend: pixels in, per-person landmark arrays out.
+
+This is the only module that touches MediaPipe's result objects; everything
+downstream works on :class:`Detections` (numpy arrays) and then on
+:class:`posture.data.sequence.PoseSequence`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from posture.data.skeleton import N_LANDMARKS
+from posture.errors import ModelError
+from posture.pose.bundle import ModelInfo
+
+
+@dataclass(frozen=True)
+class Detections:
+    """The people found in one frame.
+
+    Attributes
+    ----------
+    xy_px
+        (N, 33, 2) pixel coordinates, x right and y down from the top-left corner.
+    z
+        (N, 33) MediaPipe's depth, normalised like x (smaller = nearer the camera).
+    world_m
+        (N, 33, 3) metric landmarks in metres, origin between the hips
+        (x subject-left-to-right as seen by the camera, y down, z away).
+    visibility, presence
+        (N, 33) scores in 0..1.
+    """
+
+    xy_px: np.ndarray
+    z: np.ndarray
+    world_m: np.ndarray
+    visibility: np.ndarray
+    presence: np.ndarray
+    masks: list[np.ndarray] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        """Number of people detected."""
+        return int(self.xy_px.shape[0])
+
+    @classmethod
+    def empty(cls) -> Detections:
+        """No one in the frame."""
+        zeros = np.zeros((0, N_LANDMARKS))
+        return cls(np.zeros((0, N_LANDMARKS, 2)), zeros, np.zeros((0, N_LANDMARKS, 3)), zeros, zeros)
+
+
+@dataclass(frozen=True)
+class PoseOptions:
+    """Settings of the pose model run, recorded in every result's provenance."""
+
+    max_people: int = 2
+    min_detection_confidence: float = 0.5
+    min_presence_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+    segmentation: bool = False
+
+
+def _to_detections(result: object, width: int, height: int) -> Detections:
+    people = result.pose_landmarks  # type: ignore[attr-defined]
+    if not people:
+        return Detections.empty()
+    norm = np.array([[(p.x, p.y, p.z, p.visibility, p.presence) for p in person] for person in people])
+    worlds = result.pose_world_landmarks  # type: ignore[attr-defined]
+    world = np.array([[(p.x, p.y, p.z) for p in person] for person in worlds])
+    masks = [m.numpy_view().copy() for m in (result.segmentation_masks or [])]  # type: ignore[attr-defined]
+    return Detections(
+        xy_px=norm[:, :, :2] * np.array([width, height]),
+        z=norm[:, :, 2],
+        world_m=world,
+        visibility=norm[:, :, 3],
+        presence=norm[:, :, 4],
+        masks=masks,
+    )
+
+
+class PoseEstimator:
+    """A MediaPipe ``PoseLandmarker`` in IMAGE or VIDEO mode.
+
+    Use as a context manager. In VIDEO mode frames must come in time order;
+    times are turned into strictly increasing milliseconds as MediaPipe wants.
+    """
+
+    def __init__(self, model: ModelInfo, options: PoseOptions, video: bool) -> None:
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        mode = vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE
+        task_options = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(model.path)),
+            running_mode=mode,
+            num_poses=options.max_people,
+            min_pose_detection_confidence=options.min_detection_confidence,
+            min_pose_presence_confidence=options.min_presence_confidence,
+            min_tracking_confidence=options.min_tracking_confidence,
+            output_segmentation_masks=options.segmentation,
+        )
+        try:
+            self._landmarker = vision.PoseLandmarker.create_from_options(task_options)
+        except (RuntimeError, ValueError) as exc:
+            raise ModelError(f"MediaPipe cannot load the model ({exc})", model.path) from exc
+        self.model = model
+        self.options = options
+        self.video = video
+        self._last_ms = -1
+
+    def detect(self, rgb: np.ndarray, time_s: float = 0.0) -> Detections:
+        """Find people in one RGB ``uint8`` frame (H, W, 3)."""
+        import mediapipe as mp
+
+        height, width = rgb.shape[:2]
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        if self.video:
+            ms = max(int(round(time_s * 1000.0)), self._last_ms + 1)
+            self._last_ms = ms
+            result = self._landmarker.detect_for_video(image, ms)
+        else:
+            result = self._landmarker.detect(image)
+        return _to_detections(result, width, height)
+
+    def close(self) -> None:
+        """Release the MediaPipe graph."""
+        self._landmarker.close()
+
+    def __enter__(self) -> PoseEstimator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

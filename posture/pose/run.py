@@ -1,0 +1,155 @@
+"""Running the pose model over a source: frames -> detections -> tracked sequence."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from posture.data.sequence import PoseSequence, Provenance, empty_arrays
+from posture.data.tracking import Tracker
+from posture.errors import NoPersonError
+from posture.pose.bundle import ModelInfo, resolve_model
+from posture.pose.landmarker import Detections, PoseEstimator, PoseOptions
+from posture.sources.video import Frame, Source, open_source
+
+
+@dataclass(frozen=True)
+class TrackedFrame:
+    """One frame with its detections and the track id of each detected person."""
+
+    frame: Frame
+    detections: Detections
+    track_ids: list[int]
+
+
+FrameHook = Callable[[TrackedFrame], None]
+
+
+def iter_tracked(source: Source, estimator: PoseEstimator, tracker: Tracker) -> Iterator[TrackedFrame]:
+    """Yield each frame of ``source`` with its people detected and tracked."""
+    for frame in source:
+        found = estimator.detect(frame.rgb, frame.time_s)
+        ids = tracker.update(found.xy_px, frame.time_s, frame.rgb)
+        yield TrackedFrame(frame, found, ids)
+
+
+class SequenceBuilder:
+    """Collects tracked frames and packs them into a :class:`PoseSequence`."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.indices: list[int] = []
+        self.rows: dict[int, list[tuple[int, int, Detections]]] = {}
+
+    def add(self, tracked: TrackedFrame) -> None:
+        """Remember one frame (its time even when nobody is in it)."""
+        t = len(self.times)
+        self.times.append(tracked.frame.time_s)
+        self.indices.append(tracked.frame.index)
+        for k, track_id in enumerate(tracked.track_ids):
+            self.rows.setdefault(track_id, []).append((t, k, tracked.detections))
+
+    def build(self, image_size: tuple[int, int], fps: float | None, provenance: Provenance) -> PoseSequence:
+        """Pack everything added so far (people ordered by track id)."""
+        track_ids = sorted(self.rows)
+        arrays = empty_arrays(len(self.times), len(track_ids))
+        for col, track_id in enumerate(track_ids):
+            for t, k, det in self.rows[track_id]:
+                arrays["xy_px"][t, col] = det.xy_px[k]
+                arrays["z"][t, col] = det.z[k]
+                arrays["world_m"][t, col] = det.world_m[k]
+                arrays["visibility"][t, col] = det.visibility[k]
+                arrays["presence"][t, col] = det.presence[k]
+        return PoseSequence(
+            time_s=np.asarray(self.times, dtype=np.float64),
+            frame_index=np.asarray(self.indices, dtype=np.int64),
+            track_id=np.asarray(track_ids, dtype=np.int64),
+            image_size=image_size,
+            fps=fps,
+            provenance=provenance,
+            **arrays,
+        )
+
+
+def _progress(total: int | None, enabled: bool, desc: str) -> object:
+    from tqdm import tqdm
+
+    return tqdm(total=total, disable=not enabled, unit="frame", desc=desc, leave=False)
+
+
+def track_source(
+    source: Source,
+    model: ModelInfo,
+    options: PoseOptions,
+    progress: bool = False,
+    on_frame: FrameHook | None = None,
+) -> PoseSequence:
+    """Detect and track people in every frame of an open ``source`` (see :func:`load_pose`)."""
+    builder = SequenceBuilder()
+    video = source.info.kind != "image"
+    bar = _progress(source.info.n_frames, progress and video, Path(source.info.name).name)
+    with PoseEstimator(model, options, video=video) as estimator:
+        for tracked in iter_tracked(source, estimator, Tracker()):
+            builder.add(tracked)
+            if on_frame is not None:
+                on_frame(tracked)
+            bar.update(1)  # type: ignore[attr-defined]
+    bar.close()  # type: ignore[attr-defined]
+    if not builder.rows:
+        raise NoPersonError(f"no person detected in {len(builder.times)} frame(s)", source.info.name)
+    provenance = Provenance(
+        source=source.info.name,
+        model_name=model.name,
+        model_sha256=model.sha256,
+        settings={**asdict(options), "rotation_deg": source.info.rotation_deg},
+    )
+    size = (source.info.width, source.info.height)
+    return builder.build(size, source.info.fps, provenance)
+
+
+def load_pose(
+    path: str | Path | int,
+    *,
+    max_people: int = 2,
+    model: str | Path | ModelInfo | None = None,
+    options: PoseOptions | None = None,
+    max_frames: int | None = None,
+    progress: bool = False,
+    on_frame: FrameHook | None = None,
+) -> PoseSequence:
+    """Find and track the people in an image, a video file or a camera.
+
+    Parameters
+    ----------
+    path
+        An image or video path, or a camera index.
+    max_people
+        Most people the model looks for in a frame (ignored when ``options`` is given).
+    model
+        ``None`` for the built-in full model, a ``.task`` path or a name in ``models/``.
+    options
+        Full model settings; overrides ``max_people``.
+    max_frames
+        Stop after this many frames (cameras run until then).
+    progress
+        Show a progress bar on videos.
+    on_frame
+        Called with every :class:`TrackedFrame` as it is made (e.g. to draw an overlay).
+
+    Raises
+    ------
+    posture.errors.InputError
+        The input cannot be read.
+    posture.errors.NoPersonError
+        Nobody was found in any frame.
+    """
+    info = model if isinstance(model, ModelInfo) else resolve_model(model)
+    opts = options or PoseOptions(max_people=max_people)
+    source = open_source(path, max_frames=max_frames)
+    try:
+        return track_source(source, info, opts, progress, on_frame)
+    finally:
+        source.close()

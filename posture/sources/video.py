@@ -1,0 +1,198 @@
+"""Streaming frames from video files and cameras.
+
+Frames are decoded one at a time, so memory does not grow with clip length.
+Times come from the container's presentation timestamps (phones record with a
+variable frame rate), and rotation metadata is applied so frames are upright.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from posture.errors import InputError
+from posture.sources.image import IMAGE_SUFFIXES, check_file, read_image
+
+VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg"})
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One decoded frame.
+
+    Attributes
+    ----------
+    index
+        Position of the frame in its source, from 0.
+    time_s
+        Presentation time in seconds from the start of the source.
+    rgb
+        Upright RGB ``uint8`` pixels, shape (height, width, 3).
+    """
+
+    index: int
+    time_s: float
+    rgb: np.ndarray
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What a source is: its path or camera, kind, size and nominal frame rate."""
+
+    name: str
+    kind: str  # "image", "video" or "camera"
+    width: int
+    height: int
+    fps: float | None
+    n_frames: int | None
+    rotation_deg: int = 0
+
+
+class ImageSource:
+    """A still image as a one-frame source."""
+
+    def __init__(self, path: Path) -> None:
+        self.rgb = read_image(path)
+        height, width = self.rgb.shape[:2]
+        self.info = SourceInfo(str(path), "image", width, height, None, 1)
+
+    def __iter__(self) -> Iterator[Frame]:
+        yield Frame(0, 0.0, self.rgb)
+
+    def close(self) -> None:
+        """Nothing to release for an image."""
+
+
+def _frame_time(raw_ms: float, index: int, fps: float, last_s: float | None) -> float:
+    """Return frame ``index``'s time in seconds, strictly after ``last_s``.
+
+    ``raw_ms`` is the decoder's presentation time; where the container gives
+    none (0 after the first frame) the nominal ``index / fps`` is used.
+    """
+    t = raw_ms / 1000.0 if raw_ms > 0 else index / fps
+    if last_s is not None and t <= last_s:
+        t = last_s + 1e-3
+    return t
+
+
+class VideoSource:
+    """A video file or a camera, decoded frame by frame with OpenCV.
+
+    Parameters
+    ----------
+    spec
+        A path to a video file, or an integer camera index.
+    max_frames
+        Stop after this many frames (useful for cameras); ``None`` reads all.
+    """
+
+    def __init__(self, spec: Path | int, max_frames: int | None = None) -> None:
+        self.spec = spec
+        self.max_frames = max_frames
+        self.is_camera = isinstance(spec, int)
+        if not self.is_camera:
+            check_file(Path(spec))
+        self.cap = self._open()
+        self.info = self._probe()
+
+    def _open(self) -> cv2.VideoCapture:
+        if self.is_camera:
+            cap = cv2.VideoCapture(int(self.spec))
+        else:
+            cap = cv2.VideoCapture(str(self.spec), cv2.CAP_FFMPEG)
+        if not cap.isOpened():
+            cap.release()
+            if self.is_camera:
+                raise InputError(
+                    f"camera {self.spec} cannot be opened; cameras found: {list_cameras() or 'none'}"
+                )
+            raise InputError("not a readable video (expected MP4, MOV, AVI, MKV or WebM)", self.spec)
+        cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
+        return cap
+
+    def _probe(self) -> SourceInfo:
+        fps = float(self.cap.get(cv2.CAP_PROP_FPS) or 0.0)
+        count = int(self.cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+        width = int(self.cap.get(cv2.CAP_PROP_FRAME_WIDTH))
+        height = int(self.cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        rotation = int(self.cap.get(cv2.CAP_PROP_ORIENTATION_META) or 0) % 360
+        if rotation in (90, 270):
+            width, height = height, width
+        if width <= 0 or height <= 0:
+            raise InputError("the video has no picture stream", self.spec)
+        name = f"camera:{self.spec}" if self.is_camera else str(self.spec)
+        kind = "camera" if self.is_camera else "video"
+        return SourceInfo(
+            name, kind, width, height, fps if fps > 0 else None, count if count > 0 else None, rotation
+        )
+
+    def __iter__(self) -> Iterator[Frame]:
+        fps = self.info.fps or 30.0
+        last: float | None = None
+        start = time.monotonic()
+        index = 0
+        while self.max_frames is None or index < self.max_frames:
+            ok, bgr = self.cap.read()
+            if not ok or bgr is None:
+                break
+            if self.is_camera:
+                t = time.monotonic() - start
+            else:
+                t = _frame_time(self.cap.get(cv2.CAP_PROP_POS_MSEC), index, fps, last)
+            last = t
+            yield Frame(index, t, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+            index += 1
+        if index == 0:
+            raise InputError("the video has no decodable frames", self.spec)
+
+    def close(self) -> None:
+        """Release the decoder or camera."""
+        self.cap.release()
+
+
+def list_cameras(max_index: int = 4) -> list[int]:
+    """Return the camera indices that open, probing 0 .. ``max_index - 1``."""
+    found = []
+    for index in range(max_index):
+        cap = cv2.VideoCapture(index)
+        if cap.isOpened():
+            found.append(index)
+        cap.release()
+    return found
+
+
+Source = ImageSource | VideoSource
+
+
+def open_source(spec: str | Path | int, max_frames: int | None = None) -> Source:
+    """Open an image, a video file or a camera index as a stream of :class:`Frame`.
+
+    A string of digits that is not an existing file is taken as a camera index.
+    The kind of a file is decided by its suffix; an unknown suffix is tried as
+    an image and then as a video.
+    """
+    if isinstance(spec, int) or (isinstance(spec, str) and spec.isdigit() and not Path(spec).exists()):
+        return VideoSource(int(spec), max_frames=max_frames)
+    path = Path(spec)
+    suffix = path.suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        return ImageSource(path)
+    if suffix in VIDEO_SUFFIXES:
+        return VideoSource(path, max_frames=max_frames)
+    check_file(path)
+    try:
+        return ImageSource(path)
+    except InputError:
+        try:
+            return VideoSource(path, max_frames=max_frames)
+        except InputError as exc:
+            raise InputError(
+                "neither a readable image nor a readable video "
+                f"(suffix {suffix or 'none'!r}; expected e.g. .jpg, .png, .mp4, .mov)",
+                path,
+            ) from exc
