@@ -25,7 +25,7 @@ class VideoWriter:
         os.close(fd)
         self._tmp = Path(tmp)
         self.size = size
-        fourcc = cv2.VideoWriter_fourcc(*"mp4v")
+        fourcc = cv2.VideoWriter.fourcc(*"mp4v")
         self._writer = cv2.VideoWriter(str(self._tmp), fourcc, float(fps or 30.0), size)
         if not self._writer.isOpened():
             self._tmp.unlink(missing_ok=True)

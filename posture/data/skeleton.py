@@ -7,10 +7,10 @@ left, as MediaPipe labels it (odd indices).
 
 from __future__ import annotations
 
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 
 
-class Side(str, Enum):
+class Side(StrEnum):
     """The subject's side."""
 
     LEFT = "left"

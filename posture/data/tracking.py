@@ -54,7 +54,7 @@ def torso_appearance(rgb: np.ndarray, xy: np.ndarray) -> np.ndarray | None:
     if np.isnan(quad).any():
         return None
     mask = np.zeros(rgb.shape[:2], np.uint8)
-    cv2.fillConvexPoly(mask, np.round(quad).astype(np.int32), 1)
+    cv2.fillConvexPoly(mask, np.round(quad).astype(np.int32), (1,))
     if mask.sum() < 50:
         return None
     hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
@@ -183,8 +183,7 @@ def select_subject(seq: PoseSequence) -> SubjectChoice:
     _, frames, median_h = scores[best]
     share = 100.0 * frames / max(seq.n_frames, 1)
     others = seq.n_people - 1
-    reason = (
-        f"seen in {frames} of {seq.n_frames} frames ({share:.0f}%), median height {median_h:.0f} px"
-        + (f"; the longest-seen and largest of {seq.n_people} people" if others else "; the only person")
+    reason = f"seen in {frames} of {seq.n_frames} frames ({share:.0f}%), median height {median_h:.0f} px" + (
+        f"; the longest-seen and largest of {seq.n_people} people" if others else "; the only person"
     )
     return SubjectChoice(int(seq.track_id[best]), reason)

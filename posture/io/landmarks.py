@@ -79,7 +79,10 @@ def landmarks_document(seq: PoseSequence, subject: SubjectChoice | None) -> dict
         "settings": seq.provenance.settings,
         "image_size": {"width": seq.image_size[0], "height": seq.image_size[1]},
         "fps": seq.fps,
-        "units": {"x_px/y_px": "pixels from the top-left corner, y down", "world_m": "metres, origin between the hips"},
+        "units": {
+            "x_px/y_px": "pixels from the top-left corner, y down",
+            "world_m": "metres, origin between the hips",
+        },
         "track_ids": seq.track_id.tolist(),
         "subject": None if subject is None else {"track_id": subject.track_id, "reason": subject.reason},
         "frames": [

@@ -27,6 +27,8 @@ BUNDLE_NAME = "pose_landmarker_full.task"
 _DETECTOR_IN_WHEEL = ("modules", "pose_detection", "pose_detection.tflite")
 _LANDMARKER_IN_WHEEL = ("modules", "pose_landmark", "pose_landmark_full.tflite")
 _BUNDLE_MEMBERS = ("pose_detector.tflite", "pose_landmarks_detector.tflite")
+_ALIGNMENT = 16  # as mediapipe's model_asset_bundle_utils
+_FIXED_DATE = (2025, 1, 1, 0, 0, 0)
 _LANDMARK_OUTPUTS = ("Identity", "Identity_1", "Identity_2", "Identity_3", "Identity_4")
 
 #: ``models/`` at the top of a source checkout (absent in an installed wheel).
@@ -97,9 +99,10 @@ def build_bundle(out_path: Path) -> Path:
     fd, tmp_name = tempfile.mkstemp(dir=out_path.parent, suffix=".task.tmp")
     os.close(fd)
     try:
-        model_asset_bundle_utils.create_model_asset_bundle(
-            {_BUNDLE_MEMBERS[0]: detector, _BUNDLE_MEMBERS[1]: landmarker}, tmp_name
-        )
+        # MediaPipe's own bundler, with fixed member dates so equal inputs give equal bytes.
+        with model_asset_bundle_utils.AlignZipFile(tmp_name, mode="w", alignment=_ALIGNMENT) as bundle:
+            for name, data in zip(_BUNDLE_MEMBERS, (detector, landmarker), strict=True):
+                bundle.writestr(zipfile.ZipInfo(name, date_time=_FIXED_DATE), data)
         os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, out_path)
     finally:

@@ -7,6 +7,10 @@ downstream works on :class:`Detections` (numpy arrays) and then on
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -81,6 +85,24 @@ def _to_detections(result: object, width: int, height: int) -> Detections:
     )
 
 
+@contextlib.contextmanager
+def native_stderr_silenced() -> Iterator[None]:
+    """Hide what MediaPipe's C++ core prints on stderr at start-up (GPU probing, delegates).
+
+    Python exceptions still propagate; only file descriptor 2 is redirected.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 class PoseEstimator:
     """A MediaPipe ``PoseLandmarker`` in IMAGE or VIDEO mode.
 
@@ -102,13 +124,15 @@ class PoseEstimator:
             output_segmentation_masks=options.segmentation,
         )
         try:
-            self._landmarker = vision.PoseLandmarker.create_from_options(task_options)
+            with native_stderr_silenced():
+                self._landmarker = vision.PoseLandmarker.create_from_options(task_options)
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"MediaPipe cannot load the model ({exc})", model.path) from exc
         self.model = model
         self.options = options
         self.video = video
         self._last_ms = -1
+        self._started = False
 
     def detect(self, rgb: np.ndarray, time_s: float = 0.0) -> Detections:
         """Find people in one RGB ``uint8`` frame (H, W, 3)."""
@@ -116,12 +140,15 @@ class PoseEstimator:
 
         height, width = rgb.shape[:2]
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        if self.video:
-            ms = max(int(round(time_s * 1000.0)), self._last_ms + 1)
-            self._last_ms = ms
-            result = self._landmarker.detect_for_video(image, ms)
-        else:
-            result = self._landmarker.detect(image)
+        quiet = native_stderr_silenced() if not self._started else contextlib.nullcontext()
+        with quiet:
+            if self.video:
+                ms = max(int(round(time_s * 1000.0)), self._last_ms + 1)
+                self._last_ms = ms
+                result = self._landmarker.detect_for_video(image, ms)
+            else:
+                result = self._landmarker.detect(image)
+        self._started = True
         return _to_detections(result, width, height)
 
     def close(self) -> None:

@@ -48,7 +48,7 @@ def _check_size(path: Path, width: int, height: int) -> None:
     if width * height > MAX_PIXELS:
         raise InputError(
             f"image is {width}x{height} pixels ({width * height / 1e6:.0f} MP); "
-            f"the limit is {MAX_PIXELS / 1e6:.0f} MP: resize it first",
+            f"that is over the {MAX_PIXELS / 1e6:.0f} MP limit: resize it first",
             path,
         )
     if min(width, height) < MIN_SIDE:
@@ -78,6 +78,7 @@ def read_image(path: str | Path) -> np.ndarray:
     except UnidentifiedImageError as exc:
         raise InputError("not a readable image (expected JPEG, PNG, WebP, BMP or TIFF)", path) from exc
     except Image.DecompressionBombError as exc:
-        raise InputError(f"image is too large to decode safely ({exc})", path) from exc
+        limit = f"{MAX_PIXELS / 1e6:.0f} MP"
+        raise InputError(f"image is larger than the {limit} limit: resize it first", path) from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise InputError(f"the image is damaged or truncated ({exc})", path) from exc

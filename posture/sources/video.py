@@ -92,11 +92,11 @@ class VideoSource:
     """
 
     def __init__(self, spec: Path | int, max_frames: int | None = None) -> None:
-        self.spec = spec
+        self.spec: str | int = spec if isinstance(spec, int) else str(spec)
         self.max_frames = max_frames
         self.is_camera = isinstance(spec, int)
         if not self.is_camera:
-            check_file(Path(spec))
+            check_file(Path(str(self.spec)))
         self.cap = self._open()
         self.info = self._probe()
 
@@ -111,7 +111,7 @@ class VideoSource:
                 raise InputError(
                     f"camera {self.spec} cannot be opened; cameras found: {list_cameras() or 'none'}"
                 )
-            raise InputError("not a readable video (expected MP4, MOV, AVI, MKV or WebM)", self.spec)
+            raise InputError("not a readable video (expected MP4, MOV, AVI, MKV or WebM)", str(self.spec))
         cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
         return cap
 
@@ -124,7 +124,7 @@ class VideoSource:
         if rotation in (90, 270):
             width, height = height, width
         if width <= 0 or height <= 0:
-            raise InputError("the video has no picture stream", self.spec)
+            raise InputError("the video has no picture stream", str(self.spec))
         name = f"camera:{self.spec}" if self.is_camera else str(self.spec)
         kind = "camera" if self.is_camera else "video"
         return SourceInfo(
@@ -148,7 +148,7 @@ class VideoSource:
             yield Frame(index, t, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
             index += 1
         if index == 0:
-            raise InputError("the video has no decodable frames", self.spec)
+            raise InputError("the video has no decodable frames", str(self.spec))
 
     def close(self) -> None:
         """Release the decoder or camera."""

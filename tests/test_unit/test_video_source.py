@@ -1,0 +1,57 @@
+import cv2
+import numpy as np
+import pytest
+
+from posture.errors import InputError
+from posture.sources.video import _frame_time, open_source
+
+
+def _write_video(path, n_frames, fps=25.0, size=(160, 120)):
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, size)
+    for i in range(n_frames):
+        frame = np.full((size[1], size[0], 3), (i * 9) % 255, np.uint8)
+        writer.write(frame)
+    writer.release()
+
+
+def test_frames_stream_with_container_times(tmp_path):
+    path = tmp_path / "clip.mp4"
+    _write_video(path, 20, fps=25.0)
+    source = open_source(path)
+    assert source.info.kind == "video" and source.info.fps == pytest.approx(25.0)
+    frames = list(source)
+    assert [f.index for f in frames] == list(range(20))
+    np.testing.assert_allclose([f.time_s for f in frames], np.arange(20) / 25.0, atol=1e-3)
+    assert frames[0].rgb.shape == (120, 160, 3)
+
+
+def test_max_frames_stops_early(tmp_path):
+    path = tmp_path / "clip.mp4"
+    _write_video(path, 20)
+    assert len(list(open_source(path, max_frames=5))) == 5
+
+
+def test_zero_frame_video_is_refused(tmp_path):
+    path = tmp_path / "empty.mp4"
+    _write_video(path, 0)
+    with pytest.raises(InputError, match="empty.mp4"):
+        list(open_source(path))
+
+
+def test_text_file_named_mp4_is_refused(tmp_path):
+    path = tmp_path / "fake.mp4"
+    path.write_text("not a video")
+    with pytest.raises(InputError, match="not a readable video"):
+        open_source(path)
+
+
+@pytest.mark.parametrize(
+    ("raw_ms", "index", "last", "expected"),
+    [
+        (40.0, 1, 0.0, 0.040),  # container time wins
+        (0.0, 3, 0.08, 0.12),  # no container time: nominal index / fps
+        (40.0, 2, 0.05, 0.051),  # never goes backwards
+    ],
+)
+def test_frame_time(raw_ms, index, last, expected):
+    assert _frame_time(raw_ms, index, 25.0, last) == pytest.approx(expected)
