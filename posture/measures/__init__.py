@@ -1,0 +1,1 @@
+"""Measures computed from a :class:`posture.data.sequence.PoseSequence`."""
