@@ -1,0 +1,110 @@
+"""What the scene tells about the camera: roll (from an ArUco marker or straight
+lines such as door frames, wall corners and the floor edge) and scale (from a
+marker of known size).
+
+Roll convention: ``roll_deg`` is the angle at which a true horizontal appears in
+the image, counter-clockwise positive on a y-up picture (see
+:mod:`posture.measures.geometry`). A level camera has roll 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+_DICTS = ("DICT_4X4_50", "DICT_5X5_100", "DICT_6X6_250", "DICT_ARUCO_ORIGINAL")
+#: Lines within this many degrees of vertical or horizontal count as scene verticals/horizontals.
+LINE_TOLERANCE_DEG = 12.0
+MIN_LINES = 3
+
+
+@dataclass(frozen=True)
+class Marker:
+    """An ArUco marker found in the image."""
+
+    dictionary: str
+    marker_id: int
+    corners: np.ndarray  # (4, 2) px: top-left, top-right, bottom-right, bottom-left
+    side_px: float
+    roll_deg: float
+
+
+@dataclass(frozen=True)
+class RollEstimate:
+    """Camera roll with its spread and how it was found."""
+
+    roll_deg: float
+    uncertainty_deg: float | None
+    method: str  # "marker", "lines", "none"
+    n_lines: int = 0
+
+    @property
+    def known(self) -> bool:
+        """Whether the scene gave a usable estimate."""
+        return self.method != "none"
+
+
+def find_marker(rgb: np.ndarray) -> Marker | None:
+    """Find the largest ArUco marker (4x4, 5x5, 6x6 or original dictionaries)."""
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    best: Marker | None = None
+    for name in _DICTS:
+        detector = cv2.aruco.ArucoDetector(
+            cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, name)), cv2.aruco.DetectorParameters()
+        )
+        corners, ids, _ = detector.detectMarkers(grey)
+        for quad, marker_id in zip(corners, [] if ids is None else ids.ravel(), strict=False):
+            c = quad.reshape(4, 2).astype(float)
+            sides = np.linalg.norm(c - np.roll(c, -1, axis=0), axis=1)
+            top, bottom = c[1] - c[0], c[2] - c[3]
+            angles = np.degrees(np.arctan2(-np.array([top[1], bottom[1]]), [top[0], bottom[0]]))
+            marker = Marker(name, int(marker_id), c, float(sides.mean()), float(np.mean(angles)))
+            if best is None or marker.side_px > best.side_px:
+                best = marker
+    return best
+
+
+def _line_segments(rgb: np.ndarray, exclude: np.ndarray | None) -> np.ndarray:
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    edges = cv2.Canny(cv2.GaussianBlur(grey, (5, 5), 0), 40, 120)
+    if exclude is not None:
+        edges[exclude] = 0
+    min_len = max(rgb.shape[:2]) // 8
+    lines = cv2.HoughLinesP(edges, 1, np.pi / 360, threshold=60, minLineLength=min_len, maxLineGap=6)
+    return np.zeros((0, 4)) if lines is None else lines.reshape(-1, 4).astype(float)
+
+
+def roll_from_lines(rgb: np.ndarray, exclude: np.ndarray | None = None) -> RollEstimate:
+    """Estimate roll from long near-vertical and near-horizontal scene lines.
+
+    Each line votes with its deviation from the nearest of vertical/horizontal,
+    weighted by length; the weighted median is the roll. ``exclude`` is a bool
+    mask (e.g. the person, dilated) whose edges are ignored.
+    """
+    seg = _line_segments(rgb, exclude)
+    if len(seg) == 0:
+        return RollEstimate(0.0, None, "none")
+    d = seg[:, 2:] - seg[:, :2]
+    length = np.hypot(d[:, 0], d[:, 1])
+    angle = np.degrees(np.arctan2(-d[:, 1], d[:, 0]))  # ccw, y-up
+    dev = (angle + 45.0) % 90.0 - 45.0  # deviation from the nearest axis
+    keep = np.abs(dev) <= LINE_TOLERANCE_DEG
+    if keep.sum() < MIN_LINES:
+        return RollEstimate(0.0, None, "none", int(keep.sum()))
+    dev, w = dev[keep], length[keep]
+    order = np.argsort(dev)
+    cum = np.cumsum(w[order])
+    median = float(dev[order][np.searchsorted(cum, cum[-1] / 2.0)])
+    inliers = np.abs(dev - median) < 2.0
+    spread = float(np.sqrt(np.average((dev[inliers] - median) ** 2, weights=w[inliers])))
+    return RollEstimate(median, spread / np.sqrt(max(inliers.sum(), 1)) + 0.1, "lines", int(keep.sum()))
+
+
+def estimate_roll(rgb: np.ndarray, person_mask: np.ndarray | None = None) -> RollEstimate:
+    """Roll from a marker when one is visible, else from scene lines."""
+    marker = find_marker(rgb)
+    if marker is not None:
+        return RollEstimate(marker.roll_deg, 0.3, "marker")
+    return roll_from_lines(rgb, person_mask)
