@@ -17,7 +17,8 @@ import numpy as np
 _DICTS = ("DICT_4X4_50", "DICT_5X5_100", "DICT_6X6_250", "DICT_ARUCO_ORIGINAL")
 #: Lines within this many degrees of vertical or horizontal count as scene verticals/horizontals.
 LINE_TOLERANCE_DEG = 12.0
-MIN_LINES = 3
+#: Kept lines must add up to at least this fraction of the image's longer side.
+MIN_TOTAL_LENGTH = 0.25
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def find_marker(rgb: np.ndarray) -> Marker | None:
 
 def _line_segments(rgb: np.ndarray, exclude: np.ndarray | None) -> np.ndarray:
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    edges = cv2.Canny(cv2.GaussianBlur(grey, (5, 5), 0), 40, 120)
+    edges = cv2.Canny(cv2.GaussianBlur(grey, (5, 5), 0), 20, 50)
     if exclude is not None:
         edges[exclude] = 0
     min_len = max(rgb.shape[:2]) // 8
@@ -91,7 +92,7 @@ def roll_from_lines(rgb: np.ndarray, exclude: np.ndarray | None = None) -> RollE
     angle = np.degrees(np.arctan2(-d[:, 1], d[:, 0]))  # ccw, y-up
     dev = (angle + 45.0) % 90.0 - 45.0  # deviation from the nearest axis
     keep = np.abs(dev) <= LINE_TOLERANCE_DEG
-    if keep.sum() < MIN_LINES:
+    if length[keep].sum() < MIN_TOTAL_LENGTH * max(rgb.shape[:2]):
         return RollEstimate(0.0, None, "none", int(keep.sum()))
     dev, w = dev[keep], length[keep]
     order = np.argsort(dev)

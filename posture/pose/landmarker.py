@@ -133,6 +133,7 @@ class PoseEstimator:
         self.video = video
         self._last_ms = -1
         self._started = False
+        self.last_count = 0
 
     def detect(self, rgb: np.ndarray, time_s: float = 0.0) -> Detections:
         """Find people in one RGB ``uint8`` frame (H, W, 3)."""
@@ -149,7 +150,9 @@ class PoseEstimator:
             else:
                 result = self._landmarker.detect(image)
         self._started = True
-        return _to_detections(result, width, height)
+        found = _to_detections(result, width, height)
+        self.last_count = found.count
+        return found
 
     def close(self) -> None:
         """Release the MediaPipe graph."""

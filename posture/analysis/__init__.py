@@ -1,0 +1,1 @@
+"""Whole analyses (standing check, gait) built from pose, measures and findings."""

@@ -1,0 +1,157 @@
+"""The standing check: pictures in, measures with uncertainty and quality notes out.
+
+Steps: detect the subject with mirror-paired test-time augmentation in every
+picture; decide the view (or take the user's); make left/right labels agree
+with the view; estimate camera roll from the scene and undo it; find the scale
+(marker or stated height); compute and combine the measures.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import cv2
+import numpy as np
+
+from posture.measures.geometry import unroll
+from posture.measures.photo import View
+from posture.measures.quality import fatal_problem, quality_warnings
+from posture.measures.scale import scale_from_height, scale_from_marker
+from posture.measures.scene import RollEstimate, estimate_roll, find_marker
+from posture.measures.standing import Scale, frontal_measures, sagittal_measures
+from posture.measures.types import Measure
+from posture.measures.view import detect_view, fix_sides
+from posture.pose.augment import Variant, detect_augmented
+from posture.pose.landmarker import PoseEstimator
+
+
+@dataclass(frozen=True)
+class StandingSettings:
+    """What the user told us about the pictures."""
+
+    view: View | None = None
+    height_mm: float | None = None
+    marker_mm: float | None = None
+
+
+@dataclass
+class Picture:
+    """One analysed picture: its pixels, the subject's variants and their corrected poses."""
+
+    name: str
+    rgb: np.ndarray
+    variants: list[Variant]
+    n_people: int
+    poses: list[np.ndarray] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StandingResult:
+    """Everything the standing check found."""
+
+    view: View
+    view_reason: str
+    measures: dict[str, Measure]
+    roll: RollEstimate
+    scale: Scale | None
+    pictures: list[Picture]
+    warnings: list[str]
+    quality: dict[str, Any]
+
+
+def _person_mask(variant: Variant, shape: tuple[int, ...]) -> np.ndarray | None:
+    if variant.mask is None:
+        return None
+    mask = (variant.mask > 0.3).astype(np.uint8)
+    k = max(5, shape[0] // 60)
+    return cv2.dilate(mask, np.ones((k, k), np.uint8)).astype(bool)
+
+
+def _decide_view(pictures: list[Picture], requested: View | None) -> tuple[View, str]:
+    guesses = [detect_view(p.variants[0].xy, p.variants[0].z) for p in pictures]
+    counts = Counter(g.view for g in guesses)
+    detected, _ = counts.most_common(1)[0]
+    reason = next(g.reason for g in guesses if g.view is detected)
+    if requested is None:
+        return detected, f"detected: {reason}"
+    return requested, f"given with --view (the landmarks suggest {detected.value}: {reason})"
+
+
+def _scale(pictures: list[Picture], settings: StandingSettings, warnings: list[str]) -> Scale | None:
+    first = pictures[0]
+    if settings.marker_mm:
+        marker = find_marker(first.rgb)
+        if marker is not None:
+            return scale_from_marker(marker, settings.marker_mm)
+        warnings.append("--marker-mm was given but no ArUco marker was found in the first picture")
+    if settings.height_mm:
+        try:
+            return scale_from_height(first.poses[0], first.variants[0].mask, settings.height_mm)
+        except ValueError as exc:
+            warnings.append(str(exc))
+    return None
+
+
+def analyse_standing(
+    images: list[tuple[str, np.ndarray]], estimator: PoseEstimator, settings: StandingSettings
+) -> StandingResult:
+    """Run the standing check on pictures of one person in one pose.
+
+    Raises
+    ------
+    ValueError
+        With a user-facing reason when no picture can be measured.
+    """
+    pictures, warnings = [], []
+    for name, rgb in images:
+        variants = detect_augmented(rgb, estimator)
+        if not variants:
+            warnings.append(f"{name}: no person found; picture skipped")
+            continue
+        size = (rgb.shape[1], rgb.shape[0])
+        problem = fatal_problem(variants[0].xy, variants[0].visibility, size)
+        if problem:
+            warnings.append(f"{name}: {problem}; picture skipped")
+            continue
+        pictures.append(Picture(name, rgb, variants, estimator.last_count))
+    if not pictures:
+        raise ValueError("no picture could be measured: " + "; ".join(warnings))
+    view, view_reason = _decide_view(pictures, settings.view)
+    roll = _roll(pictures)
+    if not roll.known:
+        warnings.append("camera roll could not be estimated (no straight lines in the scene): assumed level")
+    relabelled = 0
+    for pic in pictures:
+        centre = (pic.rgb.shape[1] / 2, pic.rgb.shape[0] / 2)
+        for v in pic.variants:
+            xy, swapped = fix_sides(v.xy, view)
+            relabelled += int(swapped)
+            pic.poses.append(unroll(xy, roll.roll_deg, centre))
+    first = pictures[0]
+    size = (first.rgb.shape[1], first.rgb.shape[0])
+    warnings += quality_warnings(first.poses[0], first.variants[0].visibility, size, view, settings.view)
+    crowded = max(p.n_people for p in pictures)
+    if crowded > 1:
+        warnings.append(f"{crowded} people in view: the tallest person was analysed")
+    scale = _scale(pictures, settings, warnings)
+    poses = [p.poses for p in pictures]
+    measures = sagittal_measures(poses, view) if view.is_side else frontal_measures(poses, view, scale)
+    quality = {
+        "pictures_used": len(pictures),
+        "variants_per_picture": [len(p.variants) for p in pictures],
+        "sides_relabelled": relabelled,
+        "people_in_view": crowded,
+    }
+    return StandingResult(view, view_reason, measures, roll, scale, pictures, warnings, quality)
+
+
+def _roll(pictures: list[Picture]) -> RollEstimate:
+    estimates = [estimate_roll(p.rgb, _person_mask(p.variants[0], p.rgb.shape)) for p in pictures]
+    known = [e for e in estimates if e.known]
+    if not known:
+        return estimates[0]
+    rolls = np.array([e.roll_deg for e in known])
+    spread = float(np.std(rolls)) if len(rolls) > 1 else (known[0].uncertainty_deg or 0.0)
+    return RollEstimate(float(np.median(rolls)), spread, known[0].method, sum(e.n_lines for e in known))
