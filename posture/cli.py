@@ -9,6 +9,7 @@ from pathlib import Path
 
 from posture import __version__
 from posture.errors import PostureError
+from posture.measures.photo import View
 
 
 def _positive_int(text: str) -> int:
@@ -42,7 +43,43 @@ def build_parser() -> argparse.ArgumentParser:
     lm.add_argument("--subject", type=int, help="track id of the subject (default: seen longest and largest)")
     lm.add_argument("--frames", type=_positive_int, help="stop after this many frames (cameras)")
     lm.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    ph = sub.add_parser("photo", help="standing check: hips, pelvic tilt, symmetry; report with exercises")
+    ph.add_argument("inputs", nargs="+", help="photos of one standing pose (or a short standing video)")
+    ph.add_argument("--view", choices=["auto", *[v.value for v in View]], default="auto")
+    ph.add_argument("--height-cm", type=float, help="the subject's height, for millimetre measures")
+    ph.add_argument("--marker-mm", type=float, help="side of an ArUco marker in the picture, in mm")
+    ph.add_argument("--client", help="client name shown in the report")
+    ph.add_argument("--blur-faces", action="store_true", help="blur faces in every saved image")
+    ph.add_argument("--model", help="a .task file, or a name in models/")
+    ph.add_argument("--out", type=Path, help="output folder (default: out/photo/<first input name>)")
     return parser
+
+
+def _cmd_photo(args: argparse.Namespace) -> int:
+    from posture.commands.photo import PhotoOptions, run_photo
+
+    opts = PhotoOptions(
+        inputs=list(args.inputs),
+        out=args.out or _default_out(args.inputs[0], "photo"),
+        view=None if args.view == "auto" else View(args.view),
+        height_cm=args.height_cm,
+        marker_mm=args.marker_mm,
+        client=args.client,
+        blur_faces=args.blur_faces,
+        model=args.model,
+    )
+    doc = run_photo(opts)
+    print(f"{', '.join(opts.inputs)}: {doc['view']} view ({doc['view_reason']})")
+    for name, m in doc["measures"].items():
+        if m["value"] is not None:
+            unc = f" ± {m['uncertainty']:.2f}" if m["uncertainty"] is not None else ""
+            print(f"  {name:38s} {m['value']:+9.2f}{unc} {m['unit']}")
+    for f in doc["findings"]:
+        print(f"  finding: {f['title']} ({f['severity']})")
+    for w in doc["warnings"]:
+        print(f"  note: {w}")
+    print(f"  wrote {opts.out / 'report.html'}, result.json, annotated.png")
+    return 0
 
 
 def _cmd_landmarks(args: argparse.Namespace) -> int:
@@ -69,7 +106,7 @@ def _cmd_landmarks(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"landmarks": _cmd_landmarks}
+COMMANDS = {"landmarks": _cmd_landmarks, "photo": _cmd_photo}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,7 +18,7 @@ _DICTS = ("DICT_4X4_50", "DICT_5X5_100", "DICT_6X6_250", "DICT_ARUCO_ORIGINAL")
 #: Lines within this many degrees of vertical or horizontal count as scene verticals/horizontals.
 LINE_TOLERANCE_DEG = 12.0
 #: Kept lines must add up to at least this fraction of the image's longer side.
-MIN_TOTAL_LENGTH = 0.25
+MIN_TOTAL_LENGTH = 0.15
 
 
 @dataclass(frozen=True)
