@@ -1,0 +1,74 @@
+"""``posture photo`` end to end on the shipped standing samples (real model, real pixels)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from posture.cli import main
+from tests.conftest import SAMPLES
+
+
+@pytest.fixture(scope="module")
+def front(tmp_path_factory):
+    out = tmp_path_factory.mktemp("photo_front")
+    code = main([
+        "photo", str(SAMPLES / "stand_front_hipdrop.png"), "--height-cm", "170",
+        "--client", "<script>alert(1)</script> Ann", "--blur-faces", "--out", str(out),
+    ])  # fmt: skip
+    assert code == 0
+    return out
+
+
+def test_outputs_are_written(front):
+    assert sorted(p.name for p in front.iterdir()) == ["annotated.png", "report.html", "result.json"]
+
+
+def test_result_schema(front):
+    doc = json.loads((front / "result.json").read_text())
+    assert doc["schema_version"] == 1 and doc["view"] == "front"
+    for name in ("pelvic_obliquity_deg", "hip_height_diff_mm", "hip_height_diff_px", "shoulder_tilt_deg",
+                 "hip_height_diff_pct_hip_width", "lateral_pelvic_shift_mm", "leg_length_ratio",
+                 "knee_alignment_deg_left", "knee_alignment_deg_right"):  # fmt: skip
+        m = doc["measures"][name]
+        assert set(m) >= {"value", "unit", "uncertainty", "meaning"}
+        assert m["value"] is not None and m["uncertainty"] > 0
+    assert doc["provenance"]["model"]["sha256"]
+    assert doc["provenance"]["scale"]["method"].startswith("stated height")
+
+
+def test_direction_of_the_hip_drop(front):
+    """The sample's right hip is 15 mm lower: the estimate must at least point that way."""
+    doc = json.loads((front / "result.json").read_text())
+    assert doc["measures"]["pelvic_obliquity_deg"]["value"] > 0
+    assert doc["measures"]["hip_height_diff_mm"]["value"] > 0
+
+
+def test_report_is_self_contained_and_escapes_the_client(front):
+    html = (front / "report.html").read_text()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "data:image/" in html and "http://" not in html and "https://" not in html
+    assert "not a diagnosis" in html.lower() or "not diagnosis" in html.lower()
+
+
+def test_level_front_view_reads_level(tmp_path):
+    assert main(["photo", str(SAMPLES / "stand_front_level.png"), "--out", str(tmp_path)]) == 0
+    doc = json.loads((tmp_path / "result.json").read_text())
+    assert abs(doc["measures"]["pelvic_obliquity_deg"]["value"]) <= 1.0
+    assert doc["measures"]["hip_height_diff_mm"]["value"] is None  # no scale given
+
+
+VIEWS = [("stand_back_level.png", "back"), ("stand_side_tilt.png", "left")]
+
+
+@pytest.mark.parametrize(("sample", "view"), VIEWS)
+def test_view_is_detected(tmp_path, sample, view):
+    assert main(["photo", str(SAMPLES / sample), "--out", str(tmp_path)]) == 0
+    assert json.loads((tmp_path / "result.json").read_text())["view"] == view
+
+
+def test_bad_height_is_refused(tmp_path, capsys):
+    args = ["photo", str(SAMPLES / "stand_front_level.png"), "--height-cm", "17", "--out", str(tmp_path)]
+    assert main(args) == 2
+    assert "--height-cm 17 is not a standing height" in capsys.readouterr().err
