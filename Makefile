@@ -3,30 +3,40 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
-STAMP  := $(VENV)/.stamp
+CORE   := $(VENV)/.core
+STAMP  := $(VENV)/.full
 
-.PHONY: install demo test lint samples bench clean
+.PHONY: install demo test lint samples bench bench-photo bench-gait clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# The lean install: what a user needs to analyse photos and videos.
+$(CORE): pyproject.toml | $(BIN)/python
+	$(PY) -m pip install --quiet -e .
+	touch $(CORE)
+
+# Everything: tests, linters and the synthetic body model (PyTorch, CPU build).
+$(STAMP): $(CORE)
 	$(PY) -m pip install --quiet -e '.[dev,synth]'
 	touch $(STAMP)
 
-install: $(STAMP)  ## create .venv and install the package with its extras
+install: $(CORE)  ## create .venv and install the package
 	$(BIN)/posture --version
 
-models/pose_landmarker_full.task: | $(STAMP)
+models/pose_landmarker_full.task: | $(CORE)
 	$(PY) -c "from posture.pose.bundle import ensure_model; print('model:', ensure_model().path)"
 
-demo: $(STAMP) models/pose_landmarker_full.task  ## run the main job on the shipped samples
-	@for f in samples/*.png samples/*.jpg samples/*.mp4; do \
-		[ -e "$$f" ] || continue; \
+demo: $(CORE) models/pose_landmarker_full.task  ## run the main job on the shipped samples
+	@for f in samples/*.png samples/*.mp4; do \
 		$(BIN)/posture landmarks "$$f" --out "out/landmarks/$$(basename $${f%.*})" --no-progress || exit 1; \
 	done
-	@echo "demo outputs are in out/"
+	$(BIN)/posture photo samples/stand_front_hipdrop.png --height-cm 170 --client "Demo client" \
+		--out out/photo/stand_front_hipdrop
+	$(BIN)/posture photo samples/stand_back_level.png --out out/photo/stand_back_level
+	$(BIN)/posture photo samples/stand_side_tilt.png --out out/photo/stand_side_tilt
+	@echo "demo outputs are in out/ (open out/photo/*/report.html in a browser)"
 
 test: $(STAMP)  ## run the test suite
 	$(BIN)/pytest -q
@@ -41,6 +51,12 @@ samples: $(STAMP)  ## regenerate samples/ from the synthetic body model (seeded)
 
 bench: $(STAMP)  ## landmark accuracy and speed on the samples
 	$(PY) benchmarks/bench_landmarks.py --out benchmarks/results/landmarks.md
+
+bench-photo: $(STAMP)  ## standing-check accuracy on synthetic bodies with known hip drop
+	$(PY) benchmarks/bench_photo.py --out benchmarks/results/photo.md
+
+bench-gait: $(STAMP)  ## gait event and timing accuracy on synthetic walkers, and speed
+	$(PY) benchmarks/bench_gait.py --out benchmarks/results/gait.md
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

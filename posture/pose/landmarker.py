@@ -8,15 +8,13 @@ downstream works on :class:`Detections` (numpy arrays) and then on
 from __future__ import annotations
 
 import contextlib
-import os
-import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from posture.data.skeleton import N_LANDMARKS
 from posture.errors import ModelError
+from posture.io.stderr import native_stderr_silenced
 from posture.pose.bundle import ModelInfo
 
 
@@ -83,24 +81,6 @@ def _to_detections(result: object, width: int, height: int) -> Detections:
         presence=norm[:, :, 4],
         masks=masks,
     )
-
-
-@contextlib.contextmanager
-def native_stderr_silenced() -> Iterator[None]:
-    """Hide what MediaPipe's C++ core prints on stderr at start-up (GPU probing, delegates).
-
-    Python exceptions still propagate; only file descriptor 2 is redirected.
-    """
-    sys.stderr.flush()
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
 
 
 class PoseEstimator:

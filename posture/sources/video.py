@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from posture.errors import InputError
+from posture.io.stderr import native_stderr_silenced
 from posture.sources.image import IMAGE_SUFFIXES, check_file, read_image
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg"})
@@ -101,10 +102,11 @@ class VideoSource:
         self.info = self._probe()
 
     def _open(self) -> cv2.VideoCapture:
-        if self.is_camera:
-            cap = cv2.VideoCapture(int(self.spec))
-        else:
-            cap = cv2.VideoCapture(str(self.spec), cv2.CAP_FFMPEG)
+        with native_stderr_silenced():  # FFmpeg prints its own complaints; ours name the file
+            if self.is_camera:
+                cap = cv2.VideoCapture(int(self.spec))
+            else:
+                cap = cv2.VideoCapture(str(self.spec), cv2.CAP_FFMPEG)
         if not cap.isOpened():
             cap.release()
             if self.is_camera:
