@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import queue
 import tempfile
+import threading
 from pathlib import Path
 
 import cv2
@@ -15,7 +17,9 @@ from posture.errors import PostureError
 class VideoWriter:
     """An MP4 writer that creates its file only when closed successfully.
 
-    Frames are BGR ``uint8`` of the size given at construction.
+    Frames are BGR ``uint8`` of the size given at construction. Encoding runs
+    on a background thread (OpenCV releases the GIL), so it overlaps with the
+    pose model instead of adding to it; the queue is bounded, so memory stays flat.
     """
 
     def __init__(self, path: str | Path, fps: float, size: tuple[int, int]) -> None:
@@ -31,22 +35,34 @@ class VideoWriter:
             self._tmp.unlink(missing_ok=True)
             raise PostureError("cannot open an MP4 writer (OpenCV has no mp4v encoder)", self.path)
         self.frames = 0
+        self._queue: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=8)
+        self._thread = threading.Thread(target=self._encode, daemon=True)
+        self._thread.start()
+
+    def _encode(self) -> None:
+        while (frame := self._queue.get()) is not None:
+            self._writer.write(frame)
 
     def write(self, bgr: np.ndarray) -> None:
         """Append one frame (resized if it differs from the writer's size)."""
         if (bgr.shape[1], bgr.shape[0]) != self.size:
             bgr = cv2.resize(bgr, self.size, interpolation=cv2.INTER_AREA)
-        self._writer.write(bgr)
+        self._queue.put(bgr)
         self.frames += 1
+
+    def _finish(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        self._writer.release()
 
     def close(self) -> Path:
         """Finish the file and move it into place."""
-        self._writer.release()
+        self._finish()
         os.chmod(self._tmp, 0o644)
         os.replace(self._tmp, self.path)
         return self.path
 
     def abort(self) -> None:
         """Drop the partial file."""
-        self._writer.release()
+        self._finish()
         self._tmp.unlink(missing_ok=True)

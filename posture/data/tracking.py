@@ -53,11 +53,16 @@ def torso_appearance(rgb: np.ndarray, xy: np.ndarray) -> np.ndarray | None:
     quad = xy[[int(lm) for lm in _TORSO]]
     if np.isnan(quad).any():
         return None
-    mask = np.zeros(rgb.shape[:2], np.uint8)
-    cv2.fillConvexPoly(mask, np.round(quad).astype(np.int32), (1,))
+    h, w = rgb.shape[:2]
+    x0, y0 = np.clip(np.floor(quad.min(axis=0)).astype(int), 0, (w, h))
+    x1, y1 = np.clip(np.ceil(quad.max(axis=0)).astype(int) + 1, 0, (w, h))
+    if x1 <= x0 or y1 <= y0:
+        return None
+    mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.fillConvexPoly(mask, np.round(quad - (x0, y0)).astype(np.int32), (1,))
     if mask.sum() < 50:
         return None
-    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    hsv = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2HSV)
     hist = cv2.calcHist([hsv], [0, 1], mask, [8, 4], [0, 180, 0, 256]).ravel()
     return hist / max(float(hist.sum()), 1.0)
 
