@@ -23,6 +23,7 @@ from posture.synth.walking import (  # noqa: E402
     WalkingParams,
     contact_events,
     cycle_time,
+    event_order_problems,
     solve_trajectory,
     step_table,
 )
@@ -113,9 +114,10 @@ def test_symmetric_walk_events_alternate_and_stance_is_normal():
     traj, events, rows = _walk_events(WalkingParams(n_strides=2.2))
     seq = [(e["side"], e["kind"]) for e in events]
     order = [("left", "heel_strike"), ("right", "toe_off"), ("right", "heel_strike"), ("left", "toe_off")]
-    start = seq.index(order[0]) if order[0] in seq else seq.index(order[2])
-    for i, item in enumerate(seq[start:]):
-        assert item == order[(order.index(seq[start]) + i) % 4]
+    assert len(seq) >= 6
+    for a, b in zip(seq, seq[1:], strict=False):
+        assert order[(order.index(a) + 1) % 4] == b
+    assert event_order_problems(events) == []
     assert rows
     for r in rows:
         assert 55.0 <= r["stance_pct"] <= 65.0
@@ -126,3 +128,13 @@ def test_asymmetric_walk_gives_longer_stance_on_commanded_side():
     _, _, rows = _walk_events(WalkingParams(n_strides=2.2, stance_fraction=(0.62, 0.68)))
     stance = {s: np.mean([r["stance_pct"] for r in rows if r["side"] == s]) for s in SIDES}
     assert stance["right"] > stance["left"] + 1.0
+
+
+def test_event_order_check_flags_a_scuff():
+    events = [
+        {"side": "left", "kind": "heel_strike", "time_s": 0.0},
+        {"side": "right", "kind": "toe_off", "time_s": 0.1},
+        {"side": "right", "kind": "heel_strike", "time_s": 0.5},
+        {"side": "right", "kind": "toe_off", "time_s": 0.52},
+    ]
+    assert event_order_problems(events)

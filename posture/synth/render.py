@@ -1,0 +1,315 @@
+"""A pinhole camera and a painter's-algorithm mesh renderer (OpenCV, no GPU).
+
+Camera frame: OpenCV's (x right, y down, z forward). Pixel coordinates: ``u``
+right, ``v`` down, origin at the top-left *corner* of the top-left pixel, so the
+centre of pixel (column i, row j) is at (i + 0.5, j + 0.5). This is the
+convention of MediaPipe's normalised landmarks times the image size
+(``u = x_norm * width``, ``v = y_norm * height``).
+
+Views (the subject faces world -y, its left is +x): ``front`` looks at the
+subject's face, ``back`` at its back, ``left`` sees the subject's left side,
+``right`` its right side.
+
+Roll: positive ``roll_deg`` turns the camera about its optical axis so that
+world-horizontal lines appear rotated clockwise in the image (their right end
+lower) by ``roll_deg``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from posture.synth.body import REGIONS, FloatArray
+
+VIEWS = ("front", "back", "left", "right")
+#: Camera forward direction (world) per view.
+_FORWARD = {
+    "front": (0.0, 1.0, 0.0),
+    "back": (0.0, -1.0, 0.0),
+    "left": (-1.0, 0.0, 0.0),
+    "right": (1.0, 0.0, 0.0),
+}
+_SUBPIXEL_BITS = 4
+
+
+@dataclass(frozen=True)
+class Camera:
+    """A pinhole camera: intrinsics, world-to-camera rotation ``R`` and translation ``t``.
+
+    A world point ``X`` maps to camera coordinates ``R @ X + t``.
+    """
+
+    width: int
+    height: int
+    fx: float
+    fy: float
+    cx: float
+    cy: float
+    R: FloatArray
+    t: FloatArray
+    view: str = "front"
+    distance_m: float = 3.0
+    height_m: float = 1.0
+    roll_deg: float = 0.0
+    vfov_deg: float = 50.0
+    target: tuple[float, float] = (0.0, 0.0)
+
+    @property
+    def centre(self) -> FloatArray:
+        """Return the camera centre in world metres."""
+        return -self.R.T @ self.t
+
+    def to_camera(self, points: FloatArray) -> FloatArray:
+        """Return camera-frame coordinates (N, 3) of world points (N, 3)."""
+        return np.asarray(points, float) @ self.R.T + self.t
+
+    def project(self, points: FloatArray) -> FloatArray:
+        """Project world points (..., 3) to pixels (..., 2) (corner-origin convention)."""
+        pts = np.asarray(points, float)
+        cam = pts.reshape(-1, 3) @ self.R.T + self.t
+        uv = np.stack(
+            [self.fx * cam[:, 0] / cam[:, 2] + self.cx, self.fy * cam[:, 1] / cam[:, 2] + self.cy], axis=1
+        )
+        return uv.reshape(pts.shape[:-1] + (2,))
+
+    def as_dict(self) -> dict:
+        """Return the camera as plain JSON-ready values (truth schema ``camera``)."""
+        return {
+            "view": self.view,
+            "fx": self.fx,
+            "fy": self.fy,
+            "cx": self.cx,
+            "cy": self.cy,
+            "R": self.R.tolist(),
+            "t": self.t.tolist(),
+            "distance_m": self.distance_m,
+            "height_m": self.height_m,
+            "roll_deg": self.roll_deg,
+            "vfov_deg": self.vfov_deg,
+            "centre_m": self.centre.tolist(),
+            "pixel_origin": "top-left corner",
+        }
+
+
+def intrinsics(width: int, height: int, vfov_deg: float) -> tuple[float, float, float, float]:
+    """Return ``(fx, fy, cx, cy)`` of square pixels from the image size and vertical FOV."""
+    if width <= 0 or height <= 0 or not 0.0 < vfov_deg < 180.0:
+        raise ValueError(f"expected positive size and 0 < vfov < 180, got {width}x{height}, vfov={vfov_deg}")
+    fy = 0.5 * height / np.tan(np.radians(vfov_deg) / 2.0)
+    return float(fy), float(fy), width / 2.0, height / 2.0
+
+
+def look_rotation(forward: Sequence[float] | FloatArray, roll_deg: float = 0.0) -> FloatArray:
+    """Return world-to-camera ``R`` for a camera looking along ``forward`` with z world up."""
+    f = np.asarray(forward, float) / np.linalg.norm(forward)
+    down = np.array([0.0, 0.0, -1.0])
+    down = down - f * float(down @ f)
+    down /= np.linalg.norm(down)
+    right = np.cross(down, f)
+    base = np.stack([right, down, f])
+    c, s = np.cos(np.radians(roll_deg)), np.sin(np.radians(roll_deg))
+    roll = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
+    return roll @ base
+
+
+def make_camera(
+    view: str,
+    distance_m: float = 3.0,
+    height_m: float = 1.0,
+    roll_deg: float = 0.0,
+    width: int = 720,
+    height: int = 1280,
+    vfov_deg: float = 50.0,
+    target_xy: tuple[float, float] = (0.0, 0.0),
+    pitch_deg: float = 0.0,
+) -> Camera:
+    """Place a level camera ``distance_m`` from ``target_xy`` on the side given by ``view``.
+
+    The camera sits at height ``height_m`` and looks horizontally (tilted down by
+    ``pitch_deg``, positive looking down) towards the vertical line through
+    ``target_xy`` (world x, y in metres).
+    """
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
+    fwd = np.array(_FORWARD[view])
+    if pitch_deg:
+        fwd = fwd * np.cos(np.radians(pitch_deg)) + np.array([0, 0, -np.sin(np.radians(pitch_deg))])
+    centre = np.array([target_xy[0], target_xy[1], 0.0]) - np.array(_FORWARD[view]) * distance_m
+    centre[2] = height_m
+    rot = look_rotation(fwd, roll_deg)
+    fx, fy, cx, cy = intrinsics(width, height, vfov_deg)
+    return Camera(
+        width,
+        height,
+        fx,
+        fy,
+        cx,
+        cy,
+        rot,
+        -rot @ centre,
+        view,
+        distance_m,
+        height_m,
+        roll_deg,
+        vfov_deg,
+        (float(target_xy[0]), float(target_xy[1])),
+    )
+
+
+# --------------------------------------------------------------------- appearance
+BGR = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """Colours (BGR, 0-255) of the skin, clothing regions, floor and background."""
+
+    skin: BGR = (140, 170, 215)
+    shirt: BGR = (160, 90, 40)
+    shorts: BGR = (50, 50, 55)
+    shoes: BGR = (40, 40, 40)
+    hair: BGR = (30, 40, 60)
+    floor: BGR = (150, 165, 175)
+    background_top: BGR = (215, 210, 200)
+    background_bottom: BGR = (185, 180, 170)
+    #: Direction the light travels, in *camera* axes (x right, y down, z forward).
+    light_dir: tuple[float, float, float] = field(default=(0.35, 0.45, 1.0))
+
+    def region_colours(self) -> NDArray[np.float64]:
+        """Return the (len(REGIONS), 3) colour table in :data:`REGIONS` order."""
+        return np.array([getattr(self, r) for r in REGIONS], dtype=np.float64)
+
+
+def draw_background(camera: Camera, look: Appearance) -> NDArray[np.uint8]:
+    """Return a vertical-gradient background with the floor plane z = 0 drawn on it."""
+    h, w = camera.height, camera.width
+    a = np.linspace(0.0, 1.0, h)[:, None, None]
+    top, bottom = np.array(look.background_top), np.array(look.background_bottom)
+    img = np.broadcast_to((1 - a) * top + a * bottom, (h, w, 3)).astype(np.uint8).copy()
+    floor = floor_polygon(camera)
+    if len(floor) >= 3:
+        pts = np.round((floor - 0.5) * (1 << _SUBPIXEL_BITS)).astype(np.int32)
+        cv2.fillPoly(img, [pts], look.floor, lineType=cv2.LINE_AA, shift=_SUBPIXEL_BITS)
+    return img
+
+
+def floor_polygon(camera: Camera, half_size_m: float = 30.0) -> FloatArray:
+    """Return the projected outline (N, 2) of a large floor square, clipped at the near plane."""
+    c = camera.centre
+    corners = np.array(
+        [
+            [c[0] - half_size_m, c[1] - half_size_m, 0.0],
+            [c[0] + half_size_m, c[1] - half_size_m, 0.0],
+            [c[0] + half_size_m, c[1] + half_size_m, 0.0],
+            [c[0] - half_size_m, c[1] + half_size_m, 0.0],
+        ]
+    )
+    cam = camera.to_camera(corners)
+    near = 0.05
+    clipped = []
+    for i in range(4):
+        p, q = cam[i], cam[(i + 1) % 4]
+        if p[2] >= near:
+            clipped.append(p)
+        if (p[2] >= near) != (q[2] >= near):
+            s = (near - p[2]) / (q[2] - p[2])
+            clipped.append(p + s * (q - p))
+    if not clipped:
+        return np.zeros((0, 2))
+    cam_pts = np.array(clipped)
+    return np.stack(
+        [
+            camera.fx * cam_pts[:, 0] / cam_pts[:, 2] + camera.cx,
+            camera.fy * cam_pts[:, 1] / cam_pts[:, 2] + camera.cy,
+        ],
+        axis=1,
+    )
+
+
+def face_colours(
+    cam_verts: FloatArray, faces: NDArray[np.int64], base: FloatArray, light_cam: FloatArray
+) -> tuple[FloatArray, NDArray[np.bool_]]:
+    """Return Lambert-shaded face colours (F, 3) and a front-facing mask (F,).
+
+    Normals follow the faces' winding; faces pointing away from the camera are culled.
+    """
+    a, b, c = (cam_verts[faces[:, k]] for k in range(3))
+    normal = np.cross(b - a, c - a)
+    normal /= np.linalg.norm(normal, axis=1, keepdims=True) + 1e-12
+    centre = (a + b + c) / 3.0
+    facing = np.einsum("ij,ij->i", normal, centre) < 0.0
+    lambert = np.clip(-(normal @ light_cam), 0.0, 1.0)
+    shade = 0.38 + 0.62 * lambert
+    return np.clip(base * shade[:, None], 0, 255), facing
+
+
+def render_mesh(
+    image: NDArray[np.uint8],
+    camera: Camera,
+    vertices: FloatArray,
+    faces: NDArray[np.int64],
+    face_base: FloatArray,
+    look: Appearance,
+) -> NDArray[np.uint8]:
+    """Paint ``faces`` (far to near) onto ``image`` in place and return it."""
+    cam = camera.to_camera(vertices)
+    light = np.asarray(look.light_dir, float)
+    light /= np.linalg.norm(light)
+    colours, facing = face_colours(cam, faces, face_base, light)
+    uv = np.stack(
+        [camera.fx * cam[:, 0] / cam[:, 2] + camera.cx, camera.fy * cam[:, 1] / cam[:, 2] + camera.cy], axis=1
+    )
+    pts = np.round((uv - 0.5) * (1 << _SUBPIXEL_BITS)).astype(np.int32)
+    keep = np.flatnonzero(facing & (cam[faces][:, :, 2].min(axis=1) > 0.05))
+    depth = cam[faces[keep], 2].mean(axis=1)
+    order = keep[np.argsort(-depth, kind="stable")]
+    tri = pts[faces[order]]
+    col = colours[order].round().astype(np.int32).tolist()
+    fill = cv2.fillConvexPoly
+    for poly, colour in zip(tri, col, strict=True):
+        fill(image, poly, colour, cv2.LINE_8, _SUBPIXEL_BITS)
+    return image
+
+
+def face_base_colours(faces: NDArray[np.int64], region: NDArray[np.int64], look: Appearance) -> FloatArray:
+    """Return each face's unshaded colour (F, 3) from its vertices' majority region."""
+    r = region[faces]
+    major = np.where(r[:, 1] == r[:, 2], r[:, 1], r[:, 0])
+    return look.region_colours()[major]
+
+
+def render_body(
+    camera: Camera,
+    vertices: FloatArray,
+    faces: NDArray[np.int64],
+    region: NDArray[np.int64],
+    look: Appearance,
+) -> NDArray[np.uint8]:
+    """Render a body over the background and floor; return a BGR uint8 image."""
+    img = draw_background(camera, look)
+    draw_contact_shadow(img, camera, vertices)
+    return render_mesh(img, camera, vertices, faces, face_base_colours(faces, region, look), look)
+
+
+def draw_contact_shadow(image: NDArray[np.uint8], camera: Camera, vertices: FloatArray) -> None:
+    """Darken the floor softly under the body's low vertices (in place)."""
+    low = vertices[vertices[:, 2] < 0.03]
+    if len(low) == 0:
+        return
+    ground = low.copy()
+    ground[:, 2] = 0.0
+    uv = camera.project(ground)
+    mask = np.zeros(image.shape[:2], np.uint8)
+    inside = (uv[:, 0] > -50) & (uv[:, 0] < camera.width + 50) & (uv[:, 1] > 0)
+    if not inside.any():
+        return
+    hull = cv2.convexHull(np.round(uv[inside]).astype(np.int32))
+    cv2.fillConvexPoly(mask, hull, (255,))
+    blurred = cv2.GaussianBlur(mask, (0, 0), 6)
+    dark = 1.0 - 0.35 * np.asarray(blurred, np.float32)[:, :, None] / 255.0
+    image[:] = np.clip(image * dark, 0, 255).astype(np.uint8)
