@@ -122,9 +122,8 @@ class VideoSource:
         count = int(self.cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
         width = int(self.cap.get(cv2.CAP_PROP_FRAME_WIDTH))
         height = int(self.cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        # With ORIENTATION_AUTO the reported size is already that of the upright frames.
         rotation = int(self.cap.get(cv2.CAP_PROP_ORIENTATION_META) or 0) % 360
-        if rotation in (90, 270):
-            width, height = height, width
         if width <= 0 or height <= 0:
             raise InputError("the video has no picture stream", str(self.spec))
         name = f"camera:{self.spec}" if self.is_camera else str(self.spec)

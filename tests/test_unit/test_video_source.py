@@ -1,3 +1,6 @@
+import shutil
+import subprocess
+
 import cv2
 import numpy as np
 import pytest
@@ -55,3 +58,22 @@ def test_text_file_named_mp4_is_refused(tmp_path):
 )
 def test_frame_time(raw_ms, index, last, expected):
     assert _frame_time(raw_ms, index, 25.0, last) == pytest.approx(expected)
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs the ffmpeg tool to tag a rotation")
+def test_rotation_metadata_is_applied(tmp_path):
+    """A phone clip stored landscape with a 90-degree display rotation comes out portrait."""
+    raw, tagged = tmp_path / "raw.mp4", tmp_path / "tagged.mp4"
+    writer = cv2.VideoWriter(str(raw), cv2.VideoWriter.fourcc(*"mp4v"), 25.0, (320, 240))
+    for _ in range(5):
+        frame = np.zeros((240, 320, 3), np.uint8)
+        frame[:40, :80] = (0, 0, 255)  # a red block in the top-left corner (BGR)
+        writer.write(frame)
+    writer.release()
+    cmd = ["ffmpeg", "-loglevel", "error", "-y", "-i", str(raw), "-c", "copy", "-metadata:s:v:0", "rotate=90"]
+    subprocess.run([*cmd, str(tagged)], check=True)
+    source = open_source(tagged)
+    first = next(iter(source))
+    assert (source.info.width, source.info.height) == (240, 320) and source.info.rotation_deg in (90, 270)
+    assert first.rgb.shape == (320, 240, 3)
+    assert first.rgb[-40:, :80, 0].mean() > 100, "the block should be where ffmpeg's own autorotate puts it"
