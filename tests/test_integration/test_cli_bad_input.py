@@ -74,3 +74,9 @@ def test_argument_errors_exit_2(capsys):
         main(["landmarks", "x.png", "--max-people", "0"])
     assert info.value.code == 2
     assert "expected 1 or more" in capsys.readouterr().err
+
+
+def test_missing_camera_lists_what_was_found(tmp_path, capsys):
+    assert main(["landmarks", "7", "--out", str(tmp_path / "o"), "--frames", "3"]) == 2
+    err = capsys.readouterr().err
+    assert "camera 7 cannot be opened; cameras found:" in err
