@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from posture.measures.geometry import unroll
+from posture.measures.pelvic_tilt import estimate_anterior_pelvic_tilt
 from posture.measures.photo import View
 from posture.measures.quality import fatal_problem, quality_warnings
 from posture.measures.scale import scale_from_height, scale_from_marker
@@ -137,7 +138,11 @@ def analyse_standing(
         warnings.append(f"{crowded} people in view: the tallest person was analysed")
     scale = _scale(pictures, settings, warnings)
     poses = [p.poses for p in pictures]
-    measures = sagittal_measures(poses, view) if view.is_side else frontal_measures(poses, view, scale)
+    if view.is_side:
+        measures = sagittal_measures(poses, view)
+        measures["anterior_pelvic_tilt_deg"] = _pelvic_tilt(pictures, view)
+    else:
+        measures = frontal_measures(poses, view, scale)
     quality = {
         "pictures_used": len(pictures),
         "variants_per_picture": [len(p.variants) for p in pictures],
@@ -145,6 +150,24 @@ def analyse_standing(
         "people_in_view": crowded,
     }
     return StandingResult(view, view_reason, measures, roll, scale, pictures, warnings, quality)
+
+
+def _pelvic_tilt(pictures: list[Picture], view: View) -> Measure:
+    """Outline-based tilt proxy from each picture's original variant, averaged over pictures.
+
+    Only the unmirrored detection is used: a broken mirror detection can spoil the
+    mean, and the proxy's own error (its reported uncertainty) dominates anyway.
+    """
+    # The mask is in the picture's own pixels, so the landmarks are taken before roll correction.
+    estimates = [estimate_anterior_pelvic_tilt(p.variants[0].xy, p.variants[0].mask, view) for p in pictures]
+    known = [m for m in estimates if m.value is not None]
+    if len(known) <= 1:
+        return known[0] if known else estimates[0]
+    values = [m.value for m in known if m.value is not None]
+    first = known[0]
+    note = f"mean over {len(known)} pictures; {first.note}"
+    mean = float(np.mean(values))
+    return Measure(first.name, mean, first.unit, first.uncertainty, first.meaning, True, note)
 
 
 def _roll(pictures: list[Picture]) -> RollEstimate:
