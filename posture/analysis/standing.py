@@ -17,7 +17,8 @@ import numpy as np
 
 from posture.measures.geometry import unroll
 from posture.measures.pelvic_tilt import estimate_anterior_pelvic_tilt
-from posture.measures.photo import View
+from posture.measures.pelvis_level import estimate_pelvis_level
+from posture.measures.photo import View, hip_width_px
 from posture.measures.quality import fatal_problem, quality_warnings
 from posture.measures.scale import scale_from_height, scale_from_marker
 from posture.measures.scene import RollEstimate, estimate_roll, find_marker
@@ -138,18 +139,79 @@ def analyse_standing(
         warnings.append(f"{crowded} people in view: the tallest person was analysed")
     scale = _scale(pictures, settings, warnings)
     poses = [p.poses for p in pictures]
+    quality: dict[str, Any] = {}
     if view.is_side:
         measures = sagittal_measures(poses, view)
         measures["anterior_pelvic_tilt_deg"] = _pelvic_tilt(pictures, view)
     else:
         measures = frontal_measures(poses, view, scale)
-    quality = {
-        "pictures_used": len(pictures),
-        "variants_per_picture": [len(p.variants) for p in pictures],
-        "sides_relabelled": relabelled,
-        "people_in_view": crowded,
-    }
+        quality["pelvis_level"] = _refine_pelvis_level(pictures, view, roll, scale, measures, warnings)
+    quality.update(
+        {
+            "pictures_used": len(pictures),
+            "variants_per_picture": [len(p.variants) for p in pictures],
+            "sides_relabelled": relabelled,
+            "people_in_view": crowded,
+        }
+    )
     return StandingResult(view, view_reason, measures, roll, scale, pictures, warnings, quality)
+
+
+def _refine_pelvis_level(
+    pictures: list[Picture],
+    view: View,
+    roll: RollEstimate,
+    scale: Scale | None,
+    measures: dict[str, Measure],
+    warnings: list[str],
+) -> dict[str, Any]:
+    """Replace the landmark hip-line measures by the landmark + pixel estimate where it works.
+
+    The landmark hips follow only part of a real pelvic drop; the pixel estimate
+    (:mod:`posture.measures.pelvis_level`) reads the tilt of the pelvis region
+    itself. Returns what was done, for the provenance.
+    """
+    landmark = measures["pelvic_obliquity_deg"]
+    found = []
+    for pic in pictures:
+        xy, _ = fix_sides(pic.variants[0].xy, view)
+        try:
+            est = estimate_pelvis_level(pic.rgb, xy, view, roll.roll_deg, landmark.value)
+        except ValueError as exc:
+            warnings.append(f"{pic.name}: pixel pelvis level unavailable ({exc}); landmark hips used")
+            continue
+        if est is not None:
+            found.append(est)
+    if not found or landmark.value is None:
+        return {"method": "landmarks only", "landmark_obliquity_deg": landmark.value}
+    values = np.array([e.obliquity_deg for e in found])
+    spread = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+    unc = max(spread, float(np.mean([e.uncertainty_deg for e in found])))
+    obliquity = float(values.mean())
+    note = f"{found[0].method}; {len(found)} picture(s); landmark hips alone: {landmark.value:+.2f} deg"
+    _set_obliquity(measures, obliquity, unc, note, pictures, scale)
+    return {"method": found[0].method, "landmark_obliquity_deg": landmark.value, "pictures": len(found)}
+
+
+def _set_obliquity(
+    measures: dict[str, Measure],
+    obliquity: float,
+    unc: float,
+    note: str,
+    pictures: list[Picture],
+    scale: Scale | None,
+) -> None:
+    """Write the obliquity and the hip height differences that follow from it over the hip width."""
+    width = float(np.mean([hip_width_px(p.poses[0]) for p in pictures]))
+    tan, dtan = np.tan(np.radians(obliquity)), np.radians(unc) / np.cos(np.radians(obliquity)) ** 2
+    derived = {"pelvic_obliquity_deg": (obliquity, unc), "hip_height_diff_px": (width * tan, width * dtan)}
+    derived["hip_height_diff_pct_hip_width"] = (100 * tan, 100 * dtan)
+    if scale is not None:
+        mm, dmm = width * tan * scale.mm_per_px, width * dtan * scale.mm_per_px
+        derived["hip_height_diff_mm"] = (mm, float(np.hypot(dmm, abs(mm) * scale.uncertainty_rel)))
+    for name, (value, sd) in derived.items():
+        old = measures[name]
+        measures[name] = Measure(name, float(value), old.unit, float(sd), old.meaning, note=note)
 
 
 def _pelvic_tilt(pictures: list[Picture], view: View) -> Measure:
