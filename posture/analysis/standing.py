@@ -18,7 +18,7 @@ import numpy as np
 from posture.measures.geometry import unroll
 from posture.measures.pelvic_tilt import estimate_anterior_pelvic_tilt
 from posture.measures.pelvis_level import estimate_pelvis_level
-from posture.measures.photo import View, hip_width_px
+from posture.measures.photo import View, hip_width_px, pelvic_obliquity_deg
 from posture.measures.quality import fatal_problem, quality_warnings
 from posture.measures.scale import scale_from_height, scale_from_marker
 from posture.measures.scene import RollEstimate, estimate_roll, find_marker
@@ -27,6 +27,9 @@ from posture.measures.types import Measure
 from posture.measures.view import detect_view, fix_sides
 from posture.pose.augment import Variant, detect_augmented
 from posture.pose.landmarker import PoseEstimator
+
+#: Assumed spread of the camera roll when the scene shows no straight lines (a hand-held phone).
+UNKNOWN_ROLL_SD_DEG = 1.0
 
 
 @dataclass(frozen=True)
@@ -175,8 +178,9 @@ def _refine_pelvis_level(
     found = []
     for pic in pictures:
         xy, _ = fix_sides(pic.variants[0].xy, view)
+        rgb, xy = level_picture(pic.rgb, xy, roll.roll_deg)
         try:
-            est = estimate_pelvis_level(pic.rgb, xy, view, roll.roll_deg, landmark.value)
+            est = estimate_pelvis_level(rgb, xy, view, 0.0, landmark.value)
         except ValueError as exc:
             warnings.append(f"{pic.name}: pixel pelvis level unavailable ({exc}); landmark hips used")
             continue
@@ -187,10 +191,40 @@ def _refine_pelvis_level(
     values = np.array([e.obliquity_deg for e in found])
     spread = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
     unc = max(spread, float(np.mean([e.uncertainty_deg for e in found])))
+    if not roll.known:
+        gain = _roll_sensitivity(pictures[0], view, landmark.value)
+        unc = float(np.hypot(unc, gain * UNKNOWN_ROLL_SD_DEG))
     obliquity = float(values.mean())
     note = f"{found[0].method}; {len(found)} picture(s); landmark hips alone: {landmark.value:+.2f} deg"
     _set_obliquity(measures, obliquity, unc, note, pictures, scale)
     return {"method": found[0].method, "landmark_obliquity_deg": landmark.value, "pictures": len(found)}
+
+
+def _roll_sensitivity(pic: Picture, view: View, landmark_deg: float) -> float:
+    """How many degrees of obliquity one degree of unnoticed camera roll adds (numerically)."""
+    xy, _ = fix_sides(pic.variants[0].xy, view)
+    results = []
+    for roll in (-1.0, 1.0):
+        rgb, turned = level_picture(pic.rgb, xy, roll)
+        shift = pelvic_obliquity_deg(turned) - pelvic_obliquity_deg(xy)
+        est = estimate_pelvis_level(rgb, turned, view, 0.0, landmark_deg + shift)
+        results.append(np.nan if est is None else est.obliquity_deg)
+    gain = abs(results[1] - results[0]) / 2.0
+    return float(gain) if np.isfinite(gain) else 1.0
+
+
+def level_picture(rgb: np.ndarray, xy: np.ndarray, roll_deg: float) -> tuple[np.ndarray, np.ndarray]:
+    """Rotate a picture and its landmarks so that the scene's horizontals are level.
+
+    The pixel pelvis estimate was calibrated on level pictures; measuring on the
+    levelled picture is more faithful than removing the roll from its result.
+    """
+    if abs(roll_deg) < 0.05:
+        return rgb, xy
+    h, w = rgb.shape[:2]
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), -roll_deg, 1.0)
+    level = cv2.warpAffine(rgb, turn, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return level, unroll(xy, roll_deg, (w / 2, h / 2))
 
 
 def _set_obliquity(

@@ -186,11 +186,16 @@ class Appearance:
 
 
 def draw_background(camera: Camera, look: Appearance) -> NDArray[np.uint8]:
-    """Return a vertical-gradient background with the floor plane z = 0 drawn on it."""
+    """Return a top-to-bottom gradient background with the floor plane z = 0 drawn on it.
+
+    The gradient runs along the scene's vertical, so a rolled camera sees it rolled too.
+    """
     h, w = camera.height, camera.width
-    a = np.linspace(0.0, 1.0, h)[:, None, None]
+    r = np.radians(camera.roll_deg)  # positive roll turns the scene clockwise on screen
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float64)
+    a = np.clip(((xs - w / 2) * -np.sin(r) + (ys - h / 2) * np.cos(r)) / h + 0.5, 0.0, 1.0)[..., None]
     top, bottom = np.array(look.background_top), np.array(look.background_bottom)
-    img = np.broadcast_to((1 - a) * top + a * bottom, (h, w, 3)).astype(np.uint8).copy()
+    img = ((1 - a) * top + a * bottom).astype(np.uint8)
     floor = floor_polygon(camera)
     if len(floor) >= 3:
         pts = np.round((floor - 0.5) * (1 << _SUBPIXEL_BITS)).astype(np.int32)
@@ -260,6 +265,9 @@ def render_mesh(
     cam = camera.to_camera(vertices)
     light = np.asarray(look.light_dir, float)
     light /= np.linalg.norm(light)
+    # light_dir is given for a level camera; a rolled camera sees the scene's light rolled too.
+    r = np.radians(camera.roll_deg)
+    light = np.array([[np.cos(r), -np.sin(r), 0.0], [np.sin(r), np.cos(r), 0.0], [0.0, 0.0, 1.0]]) @ light
     colours, facing = face_colours(cam, faces, face_base, light)
     uv = np.stack(
         [camera.fx * cam[:, 0] / cam[:, 2] + camera.cx, camera.fy * cam[:, 1] / cam[:, 2] + camera.cy], axis=1
