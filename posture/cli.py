@@ -52,7 +52,42 @@ def build_parser() -> argparse.ArgumentParser:
     ph.add_argument("--blur-faces", action="store_true", help="blur faces in every saved image")
     ph.add_argument("--model", help="a .task file, or a name in models/")
     ph.add_argument("--out", type=Path, help="output folder (default: out/photo/<first input name>)")
+    ga = sub.add_parser("gait", help="walking video: heel strike, toe off, heel-to-toe, left against right")
+    ga.add_argument("video", help="a walking video (side-on, or towards/away from the camera)")
+    ga.add_argument("--view", choices=["auto", "side", "front", "back"], default="auto")
+    ga.add_argument("--subject", type=int, help="track id of the walker (default: seen longest and largest)")
+    ga.add_argument("--height-cm", type=float, help="the walker's height, for step length and speed")
+    ga.add_argument("--client", help="client name shown in the report")
+    ga.add_argument("--model", help="a .task file, or a name in models/")
+    ga.add_argument("--out", type=Path, help="output folder (default: out/gait/<video name>)")
+    ga.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     return parser
+
+
+def _cmd_gait(args: argparse.Namespace) -> int:
+    from posture.commands.gait import GaitOptions, run_gait
+
+    opts = GaitOptions(
+        input=args.video,
+        out=args.out or _default_out(args.video, "gait"),
+        view=args.view,
+        subject=args.subject,
+        height_cm=args.height_cm,
+        client=args.client,
+        model=args.model,
+        progress=not args.no_progress,
+    )
+    doc = run_gait(opts)
+    spatio = doc["spatiotemporal"]
+    print(f"{opts.input}: {doc['view']['view']} view, subject #{doc['subject']['track_id']}, "
+          f"{len(doc['events'])} events, cadence {spatio['cadence_spm'].get('mean')} steps/min")  # fmt: skip
+    for side in ("left", "right"):
+        stance = spatio[side].get("stance_pct", {})
+        print(f"  {side:5s} stance {stance.get('mean')} % (n={stance.get('n')})")
+    for f in doc["findings"]:
+        print(f"  finding: {f['title']} ({f['severity']})")
+    print(f"  wrote {opts.out}/report.html, result.json, steps.csv, overlay.mp4, feet.png, steps.png")
+    return 0
 
 
 def _cmd_photo(args: argparse.Namespace) -> int:
@@ -106,7 +141,7 @@ def _cmd_landmarks(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"landmarks": _cmd_landmarks, "photo": _cmd_photo}
+COMMANDS = {"landmarks": _cmd_landmarks, "photo": _cmd_photo, "gait": _cmd_gait}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,507 @@
+"""Walking analysis of one subject: :func:`analyse_gait` ties conditioning, events and measures together.
+
+Pipeline: pick the subject → mask low-confidence points → fill gaps up to
+:data:`~posture.gait.conditioning.MAX_GAP_S` → detect the view → split into
+straight walking segments → (front/back) relabel sides if the model saw a back
+as a front, (side) repair near/far leg swaps → zero-lag low-pass → events per
+foot and segment → gait-order checks → step table, summaries, symmetry →
+heel-to-toe pattern (side views) → pelvic drop, foot progression, step width
+(front/back views).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from posture.data.sequence import PoseSequence
+from posture.data.skeleton import MIRROR, Side
+from posture.data.skeleton import Landmark as L
+from posture.data.tracking import select_subject
+from posture.gait import conditioning as cond
+from posture.gait import footstrike as fs
+from posture.gait import frontal
+from posture.gait.events import (
+    HEEL_STRIKE,
+    TOE_OFF,
+    GaitEvent,
+    detect_foot_events,
+    enforce_order,
+    foot_signals,
+)
+from posture.gait.spatiotemporal import (
+    Stat,
+    StepRow,
+    Symmetry,
+    cadence_spm,
+    speed_m_s,
+    step_rows,
+    summarise_side,
+    symmetry,
+)
+from posture.measures.types import Measure
+
+VIEWS = ("auto", "side", "front", "back")
+#: (shoulder + hip width) / 2 over torso height below which a clip is a side view.
+SIDE_WIDTH_RATIO = 0.35
+#: Leg landmarks exchanged together by the swap repair.
+LEG_PAIRS = [(L.LEFT_KNEE, L.RIGHT_KNEE), (L.LEFT_ANKLE, L.RIGHT_ANKLE), (L.LEFT_HEEL, L.RIGHT_HEEL)]
+LEG_PAIRS += [(L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX)]
+HEEL = {Side.LEFT: L.LEFT_HEEL, Side.RIGHT: L.RIGHT_HEEL}
+TOE = {Side.LEFT: L.LEFT_FOOT_INDEX, Side.RIGHT: L.RIGHT_FOOT_INDEX}
+SIDES = (Side.LEFT, Side.RIGHT)
+
+
+@dataclass
+class GaitResult:
+    """Everything measured on one walking clip (see :meth:`to_dict` for result.json)."""
+
+    subject: dict[str, Any]
+    view: str
+    view_reason: str
+    fps: float
+    segments: list[cond.Segment]
+    events: list[GaitEvent]
+    notes: list[str]
+    rows: list[StepRow]
+    summary: dict[str, dict[str, Stat]]
+    cadence: Stat
+    speed_m_s: float
+    symmetry: dict[str, Symmetry]
+    contacts: list[fs.Contact]
+    frontal: dict[str, Any]
+    scale_px_per_m: float | None
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def steps(self) -> list[dict[str, object]]:
+        """Rows for steps.csv."""
+        return [r.to_dict() for r in self.rows]
+
+    def foot_strike_summary(self) -> dict[str, Any]:
+        """Per side: shares of heel / flat / forefoot contacts, mean foot angle, roll-through time."""
+        out: dict[str, Any] = {}
+        for side in SIDES:
+            mine = [c for c in self.contacts if c.side == side]
+            out[str(side)] = {
+                "n": sum(bool(c.kind) for c in mine),
+                "heel_pct": _r(fs.share(mine, "heel")),
+                "flat_pct": _r(fs.share(mine, "flat")),
+                "forefoot_pct": _r(fs.share(mine, "forefoot")),
+                "foot_angle_at_contact_deg": Stat.of([c.foot_angle_deg for c in mine]).to_dict(),
+                "roll_through_s": Stat.of([c.roll_through_s for c in mine]).to_dict(),
+                "push_off_s": Stat.of([c.push_off_s for c in mine]).to_dict(),
+            }
+        if not self.contacts:
+            out["note"] = "heel-to-toe pattern needs a side view"
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The analysis sections of result.json."""
+        spatio: dict[str, Any] = {"cadence_spm": self.cadence.to_dict(1), "speed_m_s": _r(self.speed_m_s)}
+        for side in SIDES:
+            spatio[str(side)] = {k: v.to_dict() for k, v in self.summary[str(side)].items()}
+        if self.scale_px_per_m is None:
+            spatio["note"] = "step length and speed need --height-cm and a side view"
+        return {
+            "subject": self.subject,
+            "view": {"view": self.view, "reason": self.view_reason},
+            "walking_segments": [s.to_dict() for s in self.segments],
+            "events": [e.to_dict() for e in self.events],
+            "event_notes": self.notes,
+            "spatiotemporal": spatio,
+            "symmetry": {k: v.to_dict() for k, v in self.symmetry.items()},
+            "foot_strike": self.foot_strike_summary(),
+            "frontal": self.frontal,
+            "gait_settings": self.settings,
+        }
+
+    def measures(self) -> dict[str, Measure]:
+        """Measures under the knowledge base's names (see posture/findings/knowledge.toml)."""
+        out: dict[str, Measure] = {}
+        for name, param, what in (
+            ("stance_time_si_pct", "stance_time_s", "stance time"),
+            ("step_time_si_pct", "step_time_s", "step time"),
+            ("swing_time_si_pct", "swing_time_s", "swing time"),
+        ):
+            sym = self.symmetry.get(param)
+            out[name] = Measure(
+                name,
+                sym.si_pct if sym else None,
+                "%",
+                _f(sym.si_sd_pct) if sym else None,
+                f"Robinson symmetry index of {what}, (right - left) / mean x 100; positive = right longer.",
+                note="" if sym and math.isfinite(sym.si_pct) else "needs steps of both feet",
+            )
+        out["cadence_spm"] = Measure("cadence_spm", _f(self.cadence.mean), "steps/min", _se(self.cadence))
+        for side in SIDES:
+            s = str(side)
+            st = self.summary[s]["stance_pct"]
+            out[f"stance_pct_{s}"] = Measure(
+                f"stance_pct_{s}",
+                _f(st.mean),
+                "%",
+                _se(st),
+                f"stance time as % of the {s} foot's gait cycle.",
+            )
+            self._side_measures(out, side)
+        return out
+
+    def _side_measures(self, out: dict[str, Measure], side: Side) -> None:
+        s = str(side)
+        drop = self.frontal.get("pelvic_drop_deg", {}).get(s)
+        out[f"pelvic_drop_deg_{s}"] = Measure(
+            f"pelvic_drop_deg_{s}",
+            _f(drop["mean"]) if drop else None,
+            "deg",
+            _f(drop["sd"]) if drop else None,
+            f"drop of the opposite side of the pelvis while standing on the {s} leg; positive = drops.",
+            note="" if drop else "needs a front or back view",
+        )
+        mine = [c for c in self.contacts if c.side == side]
+        heel = fs.share(mine, "heel")
+        n = sum(bool(c.kind) for c in mine)
+        out[f"heel_strike_share_{s}"] = Measure(
+            f"heel_strike_share_{s}",
+            _f(heel),
+            "%",
+            _f(100.0 * math.sqrt(heel / 100 * (1 - heel / 100) / n)) if n and math.isfinite(heel) else None,
+            f"share of the {s} foot's initial contacts made heel first.",
+            note="" if n else "needs a side view with detected contacts",
+        )
+        prog = self.frontal.get("foot_progression_deg", {}).get(s)
+        out[f"foot_progression_deg_{s}"] = Measure(
+            f"foot_progression_deg_{s}",
+            _f(prog["mean"]) if prog else None,
+            "deg",
+            _f(prog["sd"]) if prog else None,
+            f"toe-out angle of the {s} foot against the walking direction; positive = toes out.",
+            estimate=True,
+            note="from MediaPipe's 3D world landmarks; not validated"
+            if prog
+            else "needs a front or back view",
+        )
+
+
+def _r(x: float, digits: int = 3) -> float | None:
+    return round(x, digits) if x is not None and math.isfinite(x) else None
+
+
+def _f(x: float | None) -> float | None:
+    return float(x) if x is not None and math.isfinite(x) else None
+
+
+def _se(stat: Stat) -> float | None:
+    return _f(stat.sd / math.sqrt(stat.n)) if stat.n > 1 else None
+
+
+# --------------------------------------------------------------------------- view and scale
+def body_height_px(xy: np.ndarray) -> np.ndarray:
+    """(T,) landmark box height in pixels (NaN when unseen)."""
+    y = xy[..., 1]
+    with np.errstate(all="ignore"):
+        return np.nanmax(y, axis=1) - np.nanmin(y, axis=1)
+
+
+def width_ratio(xy: np.ndarray) -> float:
+    """Median of (shoulder width + hip width) / 2 over torso height (image x and y)."""
+    sh = np.abs(xy[:, L.LEFT_SHOULDER, 0] - xy[:, L.RIGHT_SHOULDER, 0])
+    hip = np.abs(xy[:, L.LEFT_HIP, 0] - xy[:, L.RIGHT_HIP, 0])
+    torso = 0.5 * (xy[:, L.LEFT_HIP, 1] + xy[:, L.RIGHT_HIP, 1]) - 0.5 * (
+        xy[:, L.LEFT_SHOULDER, 1] + xy[:, L.RIGHT_SHOULDER, 1]
+    )
+    with np.errstate(all="ignore"):
+        return float(np.nanmedian(0.5 * (sh + hip) / torso))
+
+
+def detect_view(xy: np.ndarray) -> tuple[str, str]:
+    """``side`` or ``frontal`` (front or back, told apart later by the direction of travel), and why."""
+    ratio = width_ratio(xy)
+    if not math.isfinite(ratio):
+        return "side", "shoulders and hips not seen; assumed a side view"
+    kind = "side" if ratio < SIDE_WIDTH_RATIO else "frontal"
+    return kind, f"shoulder/hip width is {ratio:.2f} of the torso height (side below {SIDE_WIDTH_RATIO})"
+
+
+def stature_px(xy: np.ndarray) -> float:
+    """Apparent standing height in pixels: head top (extrapolated from the face) to the lowest foot point.
+
+    90th percentile over frames, so that frames with bent knees count less.
+    """
+    eyes = np.nanmean(xy[:, [L.LEFT_EYE, L.RIGHT_EYE], 1], axis=1)
+    shoulders = np.nanmean(xy[:, [L.LEFT_SHOULDER, L.RIGHT_SHOULDER], 1], axis=1)
+    top = eyes - 0.55 * (shoulders - eyes)
+    feet = np.nanmax(xy[:, [L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX], 1], axis=1)
+    h = feet - top
+    h = h[np.isfinite(h)]
+    return float(np.percentile(h, 90)) if h.size else math.nan
+
+
+# --------------------------------------------------------------------------- conditioning
+def _midpoint(xy: np.ndarray, a: L, b: L) -> np.ndarray:
+    return 0.5 * (xy[:, a] + xy[:, b])
+
+
+def relabel_frontal(xy: np.ndarray, towards: bool) -> tuple[np.ndarray, bool]:
+    """Swap all left/right labels when the hips' image order contradicts the view.
+
+    Facing the camera, the subject's left hip is on the image right; from behind, on the left.
+    """
+    dx = xy[:, L.LEFT_HIP, 0] - xy[:, L.RIGHT_HIP, 0]
+    dx = dx[np.isfinite(dx)]
+    if dx.size == 0:
+        return xy, False
+    wrong = np.mean(dx < 0) > 0.5 if towards else np.mean(dx > 0) > 0.5
+    return (xy[:, list(MIRROR)], True) if wrong else (xy, False)
+
+
+def condition(xy: np.ndarray, time_s: np.ndarray, fps: float, lateral: bool) -> tuple[np.ndarray, list[str]]:
+    """Swap repair (side views) and zero-lag low-pass of one segment's (T, 33, 2) landmarks."""
+    notes = []
+    if lateral:
+        penalty = 0.1 * float(np.nanmedian(body_height_px(xy)))
+        xy, swapped = cond.repair_swaps(xy, [(int(a), int(b)) for a, b in LEG_PAIRS], penalty)
+        if swapped.any():
+            notes.append(f"left/right leg labels repaired in {int(swapped.sum())} frame(s)")
+    return cond.lowpass(xy, fps), notes
+
+
+# --------------------------------------------------------------------------- analysis
+def _segment_events(
+    xy: np.ndarray, time_s: np.ndarray, fps: float, seg: cond.Segment, lateral: bool
+) -> tuple[list[GaitEvent], list[str]]:
+    sl = slice(seg.start, seg.stop)
+    part, notes = condition(xy[sl], time_s[sl], fps, lateral)
+    body = float(np.nanmedian(body_height_px(part)))
+    pelvis = _midpoint(part, L.LEFT_HIP, L.RIGHT_HIP)
+    found: list[GaitEvent] = []
+    for side in SIDES:
+        sig = foot_signals(
+            part[:, HEEL[side]], part[:, TOE[side]], pelvis, time_s[sl], body, seg.sign if lateral else None
+        )
+        rep = detect_foot_events(sig, side, fps, lateral, frame0=seg.start)
+        found += rep.events
+        notes += rep.notes
+    ordered = enforce_order(found)
+    return ordered.events, notes + ordered.notes
+
+
+def _stances(events: list[GaitEvent], side: Side) -> list[tuple[float, float]]:
+    own = sorted((e for e in events if e.side == side), key=lambda e: e.time_s)
+    return [
+        (a.time_s, b.time_s)
+        for a, b in zip(own, own[1:], strict=False)
+        if (a.kind, b.kind) == (HEEL_STRIKE, TOE_OFF)
+    ]
+
+
+def _contacts(xy: np.ndarray, time_s: np.ndarray, events: list[GaitEvent], sign: float) -> list[fs.Contact]:
+    out = []
+    for side in SIDES:
+        angle = fs.foot_angle_deg(xy[:, HEEL[side]], xy[:, TOE[side]], sign)
+        stances = _stances(events, side)
+        flat = fs.flat_angle(angle, time_s, stances)
+        if not math.isfinite(flat):
+            continue
+        for hs, to in stances:
+            out.append(fs.contact(str(side), angle - flat, time_s, hs, to))
+    return out
+
+
+def _frontal(
+    xy: np.ndarray, world: np.ndarray, time_s: np.ndarray, events: list[GaitEvent], towards: bool
+) -> dict:
+    obl = frontal.obliquity_deg(xy[:, L.LEFT_HIP], xy[:, L.RIGHT_HIP])
+    drop, prog = {}, {}
+    for side, sign in ((Side.LEFT, 1.0), (Side.RIGHT, -1.0)):
+        st = _stances(events, side)
+        drop[str(side)] = frontal.pelvic_drop(obl, time_s, st, sign).to_dict(2)
+        prog[str(side)] = frontal.foot_progression(
+            world[:, HEEL[side]], world[:, TOE[side]], time_s, st, sign, towards
+        ).to_dict(1)
+    strikes = []
+    for e in events:
+        if e.kind == HEEL_STRIKE:
+            x = float(np.interp(e.time_s, time_s, xy[:, HEEL[e.side], 0]))
+            strikes.append((e.time_s, str(e.side), x))
+    widths = frontal.step_widths_px(strikes)
+    return {
+        "pelvic_drop_deg": drop,
+        "foot_progression_deg": prog,
+        "step_width_px": Stat.of(widths).to_dict(1),
+        "conventions": "pelvic drop: peak hip-line angle towards the swing side during each stance, "
+        "positive = opposite side drops, level camera assumed; "
+        "foot progression: toes out positive (estimate)",
+    }
+
+
+def _step_lengths(
+    xy: np.ndarray, time_s: np.ndarray, events: list[GaitEvent], px_per_m: float | None
+) -> dict:
+    if not px_per_m:
+        return {}
+    out = {}
+    for e in events:
+        if e.kind == HEEL_STRIKE:
+            xs = [float(np.interp(e.time_s, time_s, xy[:, HEEL[s], 0])) for s in (e.side, e.side.other)]
+            out[e.time_s] = abs(xs[0] - xs[1]) / px_per_m
+    return out
+
+
+def analyse_gait(
+    seq: PoseSequence, *, view: str = "auto", subject: int | None = None, height_cm: float | None = None
+) -> GaitResult:
+    """Analyse the walking of one tracked person.
+
+    Parameters
+    ----------
+    seq : PoseSequence
+        Tracked landmarks of a video (static camera).
+    view : {"auto", "side", "front", "back"}
+        Camera view; ``auto`` decides from body widths and the direction of travel.
+    subject : int, optional
+        Track id of the walker; default: :func:`posture.data.tracking.select_subject`.
+    height_cm : float, optional
+        The subject's standing height, for step length and speed (side views).
+
+    Raises
+    ------
+    ValueError
+        Bad ``view``, a sequence without frame rate, or an unknown ``subject``.
+    """
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
+    if not seq.fps or seq.n_frames < 2:
+        raise ValueError("gait analysis needs a video with a frame rate and at least 2 frames")
+    choice = select_subject(seq) if subject is None else None
+    track = choice.track_id if choice else int(subject)  # type: ignore[arg-type]
+    reason = choice.reason if choice else "chosen by the user"
+    person = seq.person(track)
+    fps = float(seq.fps)
+    t = seq.time_s
+    xy = cond.mask_low_confidence(person.xy_px[:, 0], person.visibility[:, 0])
+    xy, filled = cond.fill_gaps(xy, t)
+    world, _ = cond.fill_gaps(person.world_m[:, 0], t)
+    kind, view_reason = (
+        detect_view(xy) if view == "auto" else ("side" if view == "side" else "frontal", "given")
+    )
+    lateral = kind == "side"
+    body = body_height_px(xy)
+    pelvis = _midpoint(xy, L.LEFT_HIP, L.RIGHT_HIP)
+    segments = cond.walking_segments(cond.progression_signal(pelvis, body, lateral), t, fps, lateral)
+    notes = [] if segments else ["no straight walking found (nobody walks, or the clip is too short)"]
+    if filled.any():
+        notes.append(
+            f"{int(filled[..., 0].any(axis=1).sum())} frame(s) with gaps up to {cond.MAX_GAP_S} s filled"
+        )
+    events: list[GaitEvent] = []
+    for seg in segments:
+        if not lateral:
+            xy_seg, swapped = relabel_frontal(xy[seg.start : seg.stop], seg.direction == "towards_camera")
+            xy[seg.start : seg.stop] = xy_seg
+            if swapped:
+                notes.append(f"segment {seg.start_s:.1f}-{seg.end_s:.1f} s: side labels mirrored (back view)")
+        found, seg_notes = _segment_events(xy, t, fps, seg, lateral)
+        events += found
+        notes += seg_notes
+    final_view = _final_view(view, lateral, segments)
+    smooth = cond.lowpass(xy, fps)
+    px_per_m = None
+    if height_cm and lateral:
+        px_per_m = stature_px(smooth) / (height_cm / 100.0)
+    rows = step_rows(events, _step_lengths(smooth, t, events, px_per_m))
+    rows = _with_contacts(rows, smooth, t, events, segments, lateral)
+    summary = {str(s): summarise_side([r for r in rows if r.side == str(s)]) for s in SIDES}
+    sym = {p: symmetry(p, summary["left"][p], summary["right"][p]) for p in _SYM_PARAMS}
+    contacts = _all_contacts(smooth, t, events, segments) if lateral else []
+    front = (
+        _frontal(smooth, cond.lowpass(world, fps), t, events, segments[0].direction == "towards_camera")
+        if not lateral and segments
+        else {"note": "frontal measures need a front or back view"}
+    )
+    return GaitResult(
+        subject={"track_id": track, "reason": reason},
+        view=final_view,
+        view_reason=view_reason,
+        fps=fps,
+        segments=segments,
+        events=sorted(events, key=lambda e: e.time_s),
+        notes=notes,
+        rows=rows,
+        summary=summary,
+        cadence=cadence_spm(rows),
+        speed_m_s=speed_m_s(summary),
+        symmetry=sym,
+        contacts=contacts,
+        frontal=front,
+        scale_px_per_m=px_per_m,
+        settings=_settings(px_per_m),
+    )
+
+
+_SYM_PARAMS = (
+    "step_time_s",
+    "stance_time_s",
+    "swing_time_s",
+    "stance_pct",
+    "double_support_time_s",
+    "step_length_m",
+)
+
+
+def _final_view(view: str, lateral: bool, segments: list[cond.Segment]) -> str:
+    if view != "auto":
+        return view
+    if lateral:
+        return "side"
+    away = sum(s.stop - s.start for s in segments if s.direction == "away")
+    towards = sum(s.stop - s.start for s in segments if s.direction == "towards_camera")
+    return "back" if away > towards else "front"
+
+
+def _all_contacts(
+    xy: np.ndarray, t: np.ndarray, events: list[GaitEvent], segments: list[cond.Segment]
+) -> list:
+    out = []
+    for seg in segments:
+        mine = [e for e in events if seg.start_s - 1e-6 <= e.time_s <= seg.end_s + 1e-6]
+        sl = slice(seg.start, seg.stop)
+        out += _contacts(xy[sl], t[sl], mine, seg.sign)
+    return out
+
+
+def _with_contacts(
+    rows: list[StepRow], xy: np.ndarray, t: np.ndarray, events: list[GaitEvent], segments: list, lateral: bool
+) -> list[StepRow]:
+    if not lateral:
+        return rows
+    by_time = {(c.side, round(c.heel_strike_s, 6)): c for c in _all_contacts(xy, t, events, segments)}
+    out = []
+    for r in rows:
+        c = by_time.get((r.side, round(r.heel_strike_s, 6)))
+        if c is None:
+            out.append(r)
+            continue
+        out.append(StepRow(**{**r.__dict__, "foot_strike": c.kind, "foot_angle_deg": c.foot_angle_deg}))
+    return out
+
+
+def _settings(px_per_m: float | None) -> dict[str, Any]:
+    from posture.gait import events as ev
+
+    return {
+        "max_gap_s": cond.MAX_GAP_S,
+        "lowpass": f"2nd-order Butterworth, zero lag (filtfilt), cut-off {cond.CUTOFF_HZ} Hz (max 0.2 x fps)",
+        "min_visibility": cond.MIN_VISIBILITY,
+        "heel_strike": f"heel downward velocity (side) or speed (front/back) falls below "
+        f"{ev.HS_FRACTION} (side) or {ev.FRONT_HS_FRACTION} (front/back) of its late-swing peak",
+        "toe_off": f"toe upward velocity (side) or speed (front/back) rises above "
+        f"{ev.TO_FRACTION} (side) or {ev.FRONT_TO_FRACTION} (front/back) of its peak",
+        "plausible_stance_s": list(ev.STANCE_S),
+        "plausible_swing_s": list(ev.SWING_S),
+        "si_flag_pct": 10.0,
+        "scale_px_per_m": _r(px_per_m) if px_per_m else None,
+    }

@@ -1,0 +1,267 @@
+"""Signal conditioning for gait: gap filling, zero-lag low-pass, left/right swap repair, direction.
+
+All functions take and return plain numpy arrays with time on axis 0. Pixel
+coordinates follow :mod:`posture.data.sequence` (x right, y down); times are
+seconds. NaN means "not seen" on input; a NaN that survives conditioning means
+"not seen and not safely fillable".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.signal import butter, filtfilt
+
+#: Longest gap (s) bridged by interpolation; Stenum et al. 2021 filled gaps up to 120 ms.
+MAX_GAP_S = 0.12
+#: Default low-pass cut-off (Hz) of the zero-lag 2nd-order Butterworth filter.
+CUTOFF_HZ = 6.0
+#: Landmarks whose visibility score is below this are treated as not seen.
+MIN_VISIBILITY = 0.05
+
+
+def mask_low_confidence(
+    xy: np.ndarray, visibility: np.ndarray, threshold: float = MIN_VISIBILITY
+) -> np.ndarray:
+    """Return ``xy`` (T, ..., 2) with points whose ``visibility`` (T, ...) is below ``threshold`` as NaN."""
+    out = np.array(xy, dtype=float, copy=True)
+    low = ~(np.nan_to_num(visibility, nan=0.0) >= threshold)
+    out[low] = np.nan
+    return out
+
+
+def nan_runs(missing: np.ndarray) -> list[tuple[int, int]]:
+    """Return ``(start, stop)`` index pairs (stop exclusive) of the True runs of a 1-D bool array."""
+    padded = np.concatenate([[False], np.asarray(missing, bool), [False]])
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def fill_gaps(
+    values: np.ndarray, time_s: np.ndarray, max_gap_s: float = MAX_GAP_S
+) -> tuple[np.ndarray, np.ndarray]:
+    """Linearly interpolate interior NaN gaps no longer than ``max_gap_s``.
+
+    Parameters
+    ----------
+    values : (T, ...) float
+        Any signal with time on axis 0; each trailing column is filled on its own.
+    time_s : (T,) float
+        Sample times in seconds.
+    max_gap_s : float
+        Longest bridged gap, measured between the last sample before and the first
+        after it (so a single missing frame at 30 fps is a 0.067 s gap). Gaps at the
+        start or end of the clip are never filled (no extrapolation).
+
+    Returns
+    -------
+    filled : (T, ...) float
+    was_filled : (T, ...) bool, True where a value was interpolated.
+    """
+    arr = np.array(values, dtype=float, copy=True)
+    flat = arr.reshape(len(arr), -1)
+    filled = np.zeros(flat.shape, bool)
+    for col in range(flat.shape[1]):
+        v = flat[:, col]
+        for a, b in nan_runs(np.isnan(v)):
+            if a == 0 or b == len(v) or time_s[b] - time_s[a - 1] > max_gap_s + 1e-9:
+                continue
+            v[a:b] = np.interp(time_s[a:b], [time_s[a - 1], time_s[b]], [v[a - 1], v[b]])
+            filled[a:b, col] = True
+    return arr, filled.reshape(arr.shape)
+
+
+def default_cutoff_hz(fps: float, cutoff_hz: float = CUTOFF_HZ) -> float:
+    """Return the cut-off to use at ``fps``: ``cutoff_hz`` but at most 40% of the Nyquist frequency."""
+    return float(min(cutoff_hz, 0.2 * fps))
+
+
+def lowpass(values: np.ndarray, fps: float, cutoff_hz: float | None = None) -> np.ndarray:
+    """Zero-lag low-pass: 2nd-order Butterworth run forwards and backwards (``filtfilt``).
+
+    Each finite run of samples is filtered on its own (NaN gaps stay NaN); runs
+    too short for the filter's padding are returned unfiltered.
+
+    Parameters
+    ----------
+    values : (T, ...) float
+    fps : float
+        Sampling rate in frames per second.
+    cutoff_hz : float, optional
+        Cut-off frequency; default :func:`default_cutoff_hz` (6 Hz, lower at low fps).
+    """
+    cut = default_cutoff_hz(fps) if cutoff_hz is None else cutoff_hz
+    b, a = butter(2, min(cut / (fps / 2.0), 0.99))
+    arr = np.array(values, dtype=float, copy=True)
+    flat = arr.reshape(len(arr), -1)
+    pad = 3 * max(len(a), len(b))
+    for col in range(flat.shape[1]):
+        v = flat[:, col]
+        for start, stop in nan_runs(~np.isnan(v)):
+            if stop - start > pad:
+                v[start:stop] = filtfilt(b, a, v[start:stop])
+    return arr
+
+
+def _chain_cost(prev2: np.ndarray, prev1: np.ndarray, cur: np.ndarray, cap: float) -> float:
+    """Distance (px) of ``cur`` from the constant-velocity prediction, each point's capped at ``cap``.
+
+    The cap keeps a one-frame outlier of a single landmark from paying for a swap; NaN points are ignored.
+    """
+    pred = np.where(np.isnan(prev2), prev1, 2.0 * prev1 - prev2)
+    d = np.minimum(np.linalg.norm(cur - pred, axis=-1), cap)
+    return float(np.nansum(d)) if np.isfinite(d).any() else 0.0
+
+
+def swap_states(left: np.ndarray, right: np.ndarray, penalty_px: float) -> np.ndarray:
+    """Most continuous left/right labelling of two leg chains over time (Viterbi, 2nd order).
+
+    Parameters
+    ----------
+    left, right : (T, K, 2) float
+        Pixel positions of K landmarks of each leg as labelled by the model.
+    penalty_px : float
+        Cost of changing the labelling between two frames, in pixels of
+        prediction error; higher values need stronger evidence to swap.
+
+    Returns
+    -------
+    (T,) bool, True where the model's labels should be exchanged.
+    """
+    n = len(left)
+    if n < 3:
+        return np.zeros(n, bool)
+    legs = np.stack([left, right])  # (2, T, K, 2)
+    view = [legs, legs[::-1]]  # state 0: as labelled, state 1: swapped
+    # state pair (s_prev, s_cur) -> cost
+    cost = np.zeros((2, 2))
+    cost[0, 1] = cost[1, 0] = penalty_px
+    back: list[np.ndarray] = []
+    for t in range(2, n):
+        new = np.full((2, 2), np.inf)
+        arg = np.zeros((2, 2), int)
+        for s1 in range(2):
+            for s2 in range(2):
+                step = penalty_px if s1 != s2 else 0.0
+                for s0 in range(2):
+                    c = cost[s0, s1] + step
+                    for leg in range(2):
+                        c += _chain_cost(
+                            view[s0][leg, t - 2], view[s1][leg, t - 1], view[s2][leg, t], 2.0 * penalty_px
+                        )
+                    if c < new[s1, s2]:
+                        new[s1, s2], arg[s1, s2] = c, s0
+        cost = new
+        back.append(arg)
+    best = np.unravel_index(int(np.argmin(cost)), cost.shape)
+    states = [int(best[1]), int(best[0])]
+    for arg in reversed(back):
+        s0 = int(arg[states[-1], states[-2]])
+        states.append(s0)
+    out = np.array(states[::-1][:n], bool)
+    # Keep the majority labelling as the model's: a clip-long swap cannot be seen by continuity.
+    return ~out if out.mean() > 0.5 else out
+
+
+def repair_swaps(
+    xy: np.ndarray, pairs: list[tuple[int, int]], penalty_px: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Undo frames where the model exchanged the left and right leg (side views).
+
+    Parameters
+    ----------
+    xy : (T, 33, 2) float
+        One person's pixel landmarks.
+    pairs : list of (left index, right index)
+        The leg landmarks swapped together (e.g. knee, ankle, heel, foot index).
+    penalty_px : float
+        See :func:`swap_states`; a tenth of the body height works well.
+
+    Returns
+    -------
+    repaired : (T, 33, 2) float
+    swapped : (T,) bool, frames whose leg labels were exchanged.
+    """
+    li = [p[0] for p in pairs]
+    ri = [p[1] for p in pairs]
+    swapped = swap_states(xy[:, li], xy[:, ri], penalty_px)
+    out = np.array(xy, dtype=float, copy=True)
+    rows = np.flatnonzero(swapped)
+    lcols, rcols = np.asarray(li, dtype=np.intp), np.asarray(ri, dtype=np.intp)
+    out[np.ix_(rows, lcols)] = xy[np.ix_(rows, rcols)]
+    out[np.ix_(rows, rcols)] = xy[np.ix_(rows, lcols)]
+    return out, swapped
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of straight walking in one direction.
+
+    ``direction``: ``left_to_right`` / ``right_to_left`` (image x, side views),
+    ``towards_camera`` / ``away`` (front and back views). ``start``/``stop`` are
+    frame indices (stop exclusive); times in seconds.
+    """
+
+    direction: str
+    start: int
+    stop: int
+    start_s: float
+    end_s: float
+
+    @property
+    def sign(self) -> float:
+        """+1 when progression is towards +image x (side) or towards the camera (front)."""
+        return 1.0 if self.direction in ("left_to_right", "towards_camera") else -1.0
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {"direction": self.direction, "start_s": round(self.start_s, 3), "end_s": round(self.end_s, 3)}
+
+
+def progression_signal(pelvis_xy: np.ndarray, body_px: np.ndarray, lateral: bool) -> np.ndarray:
+    """Return the signal whose increase means forward progression, in body heights.
+
+    Side views (``lateral``): pelvis image x / median body height. Front and back
+    views: log of the apparent body height (grows as the subject comes closer).
+    """
+    if lateral:
+        return pelvis_xy[:, 0] / np.nanmedian(body_px)
+    return np.log(body_px)
+
+
+def walking_segments(
+    signal: np.ndarray,
+    time_s: np.ndarray,
+    fps: float,
+    lateral: bool,
+    min_speed: float = 0.15,
+    min_duration_s: float = 1.0,
+) -> list[Segment]:
+    """Split a clip into straight walking segments; turns (reversals) and pauses split them.
+
+    Parameters
+    ----------
+    signal : (T,) float
+        :func:`progression_signal` (body heights, or log apparent size).
+    time_s : (T,) float
+    fps : float
+    lateral : bool
+        True for side views (directions left/right), False for front/back.
+    min_speed : float
+        Least progression speed (signal units per second) counted as walking:
+        0.15 body heights/s sideways, 0.15 per s of log size towards the camera.
+    min_duration_s : float
+        Shorter segments are dropped.
+    """
+    filled, _ = fill_gaps(signal, time_s, 0.5)
+    smooth = lowpass(filled, fps, 1.0)
+    vel = np.gradient(smooth, time_s)
+    sign = np.where(vel > min_speed, 1, np.where(vel < -min_speed, -1, 0))
+    names = {1: "left_to_right", -1: "right_to_left"} if lateral else {1: "towards_camera", -1: "away"}
+    out = []
+    for value, name in names.items():
+        for a, b in nan_runs(sign == value):
+            if time_s[b - 1] - time_s[a] >= min_duration_s:
+                out.append(Segment(name, a, b, float(time_s[a]), float(time_s[b - 1])))
+    return sorted(out, key=lambda s: s.start)

@@ -1,0 +1,70 @@
+"""Gait plots as PNG images (matplotlib, no display needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from posture.io.atomic import atomic_path  # noqa: E402
+
+LEFT, RIGHT = "#ff8c00", "#0078ff"  # the overlay's side colours
+COLOURS = {"left": LEFT, "right": RIGHT}
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def plot_foot_trajectories(
+    time_s: np.ndarray, feet: dict[str, dict[str, np.ndarray]], events: list[dict], path: Path
+) -> Path:
+    """Heel and toe height per side, with the events marked.
+
+    ``feet[side]["heel"|"toe"]`` are (T,) heights in pixels above the picture's bottom edge.
+    """
+    fig, axes = plt.subplots(2, 1, figsize=(10, 5.5), sharex=True)
+    for ax, side in zip(axes, ("left", "right"), strict=True):
+        for part, style in (("heel", "-"), ("toe", "--")):
+            ax.plot(time_s, feet[side][part], style, color=COLOURS[side], lw=1.3, label=f"{side} {part}")
+        for e in events:
+            if e["side"] != side:
+                continue
+            marker = "v" if e["kind"] == "heel_strike" else "^"
+            part = "heel" if e["kind"] == "heel_strike" else "toe"
+            y = np.interp(e["time_s"], time_s, feet[side][part])
+            ax.plot(e["time_s"], y, marker, color="black", ms=7)
+        ax.set_ylabel("height above picture bottom (px)")
+        ax.legend(loc="upper right", fontsize=8)
+        ax.grid(alpha=0.3)
+    axes[0].set_title("Heel and toe trajectories  (v heel strike, ^ toe off)")
+    axes[-1].set_xlabel("time (s)")
+    return _save(fig, path)
+
+
+def plot_step_series(steps: list[dict], path: Path) -> Path:
+    """Step time, stance time and foot angle at contact per step, left against right, over time."""
+    series = [
+        ("step_time_s", "step time (s)"),
+        ("stance_s", "stance time (s)"),
+        ("foot_angle_deg", "foot angle at contact (deg)"),
+    ]
+    fig, axes = plt.subplots(len(series), 1, figsize=(10, 7), sharex=True)
+    for ax, (key, label) in zip(axes, series, strict=True):
+        for side in ("left", "right"):
+            rows = [r for r in steps if r["side"] == side and r.get(key) is not None]
+            ax.plot([r["heel_strike_s"] for r in rows], [r[key] for r in rows], "o-", color=COLOURS[side],
+                    label=side)  # fmt: skip
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+        ax.legend(loc="upper right", fontsize=8)
+    axes[0].set_title("Left against right, step by step")
+    axes[-1].set_xlabel("heel strike time (s)")
+    return _save(fig, path)

@@ -1,0 +1,63 @@
+"""``posture gait`` end to end on the shipped walking clips (real model, real pixels)."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import cv2
+import pytest
+
+from posture.cli import main
+from tests.conftest import SAMPLES
+
+
+@pytest.fixture(scope="module")
+def side(tmp_path_factory):
+    out = tmp_path_factory.mktemp("gait_side")
+    args = ["gait", str(SAMPLES / "walk_side.mp4"), "--height-cm", "175", "--client", "A & <B>"]
+    assert main([*args, "--out", str(out), "--no-progress"]) == 0
+    return out
+
+
+def test_every_output_is_written(side):
+    names = {p.name for p in side.iterdir()}
+    assert names == {"result.json", "report.html", "overlay.mp4", "steps.csv", "feet.png", "steps.png"}
+
+
+def test_result_sections_and_events_against_truth(side):
+    doc = json.loads((side / "result.json").read_text())
+    sections = {"schema_version", "subject", "view", "walking_segments", "events", "spatiotemporal"}
+    sections |= {"symmetry", "foot_strike", "frontal", "findings", "recommendations", "provenance"}
+    assert sections <= set(doc), sections - set(doc)
+    assert doc["view"]["view"] == "side"
+    truth = json.loads((SAMPLES / "walk_side.truth.json").read_text())
+    fps = truth["fps"]
+    for event in doc["events"]:
+        same = [t for t in truth["events"] if t["side"] == event["side"] and t["kind"] == event["kind"]]
+        nearest = min(abs(t["time_s"] - event["time_s"]) for t in same)
+        assert nearest <= 2.0 / fps, f"{event} is {nearest * fps:.1f} frames from any true event"
+    assert len(doc["events"]) >= len(truth["events"]) - 4
+
+
+def test_steps_csv_has_a_row_per_step(side):
+    rows = list(csv.DictReader((side / "steps.csv").open()))
+    doc = json.loads((side / "result.json").read_text())
+    strikes = [e for e in doc["events"] if e["kind"] == "heel_strike"]
+    assert len(rows) == len(strikes) and {r["side"] for r in rows} == {"left", "right"}
+
+
+def test_overlay_has_every_frame(side):
+    cap = cv2.VideoCapture(str(side / "overlay.mp4"))
+    truth = json.loads((SAMPLES / "walk_side.truth.json").read_text())
+    assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == truth["n_frames"]
+
+
+def test_report_escapes_the_client(side):
+    html = (side / "report.html").read_text()
+    assert "A &amp; &lt;B&gt;" in html and "<B>" not in html
+
+
+def test_a_photo_is_refused(tmp_path, capsys):
+    assert main(["gait", str(SAMPLES / "stand_front_level.png"), "--out", str(tmp_path)]) == 2
+    assert "needs a video" in capsys.readouterr().err

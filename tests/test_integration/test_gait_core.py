@@ -1,0 +1,59 @@
+"""Gait analysis with the real pose model on the shipped walking samples, against their truth events.
+
+Tolerances are what the analysis reaches on these clips, with a margin (see
+benchmarks/results/gait.md for the full synthetic benchmark).
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from posture.gait import analyse_gait
+from posture.pose.run import load_pose
+from tests.conftest import SAMPLES
+
+#: name -> (view, HS MAE limit in frames, TO MAE limit in frames, least share of truth events found)
+CASES = {
+    "walk_side": ("side", 0.6, 1.6, 0.8),
+    "walk_front": ("front", 1.5, 5.0, 0.8),
+}
+
+
+def _errors(found: list[dict], truth: list[dict], kind: str, fps: float) -> list[float]:
+    out = []
+    for ev in (e for e in truth if e["kind"] == kind):
+        times = [f["time_s"] for f in found if f["kind"] == kind and f["side"] == ev["side"]]
+        if times:
+            best = min(times, key=lambda t: abs(t - ev["time_s"]))
+            if abs(best - ev["time_s"]) < 0.2:
+                out.append((best - ev["time_s"]) * fps)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_events_match_the_truth(name):
+    view, hs_limit, to_limit, share = CASES[name]
+    truth = json.loads((SAMPLES / f"{name}.truth.json").read_text())
+    result = analyse_gait(load_pose(SAMPLES / f"{name}.mp4"))
+    assert result.view == view
+    found = result.to_dict()["events"]
+    fps = truth["fps"]
+    hs = _errors(found, truth["events"], "heel_strike", fps)
+    to = _errors(found, truth["events"], "toe_off", fps)
+    n_truth = {k: sum(e["kind"] == k for e in truth["events"]) for k in ("heel_strike", "toe_off")}
+    assert len(hs) >= share * n_truth["heel_strike"] and len(to) >= share * n_truth["toe_off"]
+    assert np.mean(np.abs(hs)) <= hs_limit, f"heel strike errors (frames): {np.round(hs, 2)}"
+    assert np.mean(np.abs(to)) <= to_limit, f"toe off errors (frames): {np.round(to, 2)}"
+    extra = len(found) - len(hs) - len(to)
+    assert extra == 0, f"{extra} detected event(s) match no true event"
+    doc = result.to_dict()
+    assert {"subject", "view", "walking_segments", "events", "spatiotemporal", "symmetry"} <= set(doc)
+    assert {"foot_strike", "frontal"} <= set(doc)
+    measures = result.measures()
+    for side in ("left", "right"):
+        assert abs(measures[f"stance_pct_{side}"].value - truth["summary"][side]["stance_pct"]) < 8.0
+    json.dumps(doc)
