@@ -36,7 +36,9 @@ demo: $(CORE) models/pose_landmarker_full.task  ## run the main job on the shipp
 		--out out/photo/stand_front_hipdrop
 	$(BIN)/posture photo samples/stand_back_level.png --out out/photo/stand_back_level
 	$(BIN)/posture photo samples/stand_side_tilt.png --out out/photo/stand_side_tilt
-	@echo "demo outputs are in out/ (open out/photo/*/report.html in a browser)"
+	$(BIN)/posture gait samples/walk_side.mp4 --height-cm 175 --out out/gait/walk_side --no-progress
+	$(BIN)/posture gait samples/walk_front.mp4 --out out/gait/walk_front --no-progress
+	@echo "demo outputs are in out/ (open out/photo/*/report.html and out/gait/*/report.html)"
 
 test: $(STAMP)  ## run the test suite
 	$(BIN)/pytest -q
