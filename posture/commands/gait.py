@@ -15,6 +15,7 @@ import numpy as np
 from posture import __version__
 from posture.annotate.gait import draw_gait_frame, marks_from_events
 from posture.annotate.video import VideoWriter
+from posture.commands.checks import check_height_cm, check_out_dir
 from posture.data.sequence import PoseSequence
 from posture.data.skeleton import Landmark as L
 from posture.errors import InputError
@@ -50,16 +51,10 @@ class GaitOptions:
     progress: bool = True
 
 
-def _check(opts: GaitOptions) -> None:
-    if opts.height_cm is not None and not 50 <= opts.height_cm <= 250:
-        raise InputError(f"--height-cm {opts.height_cm:g} is not a standing height (expected 50-250 cm)")
-    if opts.out.exists() and not opts.out.is_dir():
-        raise InputError("the output folder is a file; choose another --out", opts.out)
-
-
 def run_gait(opts: GaitOptions) -> dict[str, Any]:
     """Track, analyse and write every output; return the result document."""
-    _check(opts)
+    check_height_cm(opts.height_cm)
+    check_out_dir(opts.out)
     model = resolve_model(opts.model)
     source = open_source(opts.input)
     try:

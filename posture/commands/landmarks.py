@@ -10,6 +10,7 @@ import numpy as np
 
 from posture.annotate.skeleton import draw_people, draw_timestamp
 from posture.annotate.video import VideoWriter
+from posture.commands.checks import check_out_dir
 from posture.data.sequence import PoseSequence
 from posture.data.tracking import SubjectChoice, select_subject
 from posture.errors import InputError
@@ -80,15 +81,9 @@ class OverlayRecorder:
             self.writer.abort()
 
 
-def _check_out_dir(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise InputError("the output folder is a file; choose another --out", out)
-    out.mkdir(parents=True, exist_ok=True)
-
-
 def run_landmarks(opts: LandmarksOptions) -> LandmarksResult:
     """Detect, track and write the landmark files and the overlay."""
-    _check_out_dir(opts.out)
+    check_out_dir(opts.out, create=True)
     model = resolve_model(opts.model)
     source = open_source(opts.input, max_frames=opts.frames)
     overlay = OverlayRecorder(opts.out, source.info, opts.subject)

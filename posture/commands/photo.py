@@ -15,7 +15,8 @@ from posture import __version__
 from posture.analysis.standing import StandingResult, StandingSettings, analyse_standing
 from posture.annotate.photo import annotate_standing
 from posture.annotate.privacy import blur_faces
-from posture.errors import InputError, NoPersonError
+from posture.commands.checks import check_height_cm, check_out_dir, check_range
+from posture.errors import NoPersonError
 from posture.findings import evaluate, load_knowledge, recommend
 from posture.io.atomic import atomic_open, atomic_path
 from posture.measures.photo import View
@@ -57,12 +58,9 @@ def _frames_of(spec: str) -> list[tuple[str, np.ndarray]]:
 
 
 def _check_options(opts: PhotoOptions) -> None:
-    if opts.height_cm is not None and not 50 <= opts.height_cm <= 250:
-        raise InputError(f"--height-cm {opts.height_cm:g} is not a standing height (expected 50-250 cm)")
-    if opts.marker_mm is not None and not 10 <= opts.marker_mm <= 1000:
-        raise InputError(f"--marker-mm {opts.marker_mm:g} is not a marker size (expected 10-1000 mm)")
-    if opts.out.exists() and not opts.out.is_dir():
-        raise InputError("the output folder is a file; choose another --out", opts.out)
+    check_height_cm(opts.height_cm)
+    check_range("--marker-mm", opts.marker_mm, 10, 1000, "a marker size", "mm")
+    check_out_dir(opts.out)
 
 
 def run_photo(opts: PhotoOptions) -> dict[str, Any]:

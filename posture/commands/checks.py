@@ -1,0 +1,26 @@
+"""Option checks shared by the commands (one message per kind of mistake)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from posture.errors import InputError
+
+
+def check_range(flag: str, value: float | None, low: float, high: float, what: str, unit: str) -> None:
+    """Refuse ``value`` of ``flag`` outside ``low..high`` (``None`` = not given, fine)."""
+    if value is not None and not low <= value <= high:
+        raise InputError(f"{flag} {value:g} is not {what} (expected {low:g}-{high:g} {unit})")
+
+
+def check_height_cm(value: float | None) -> None:
+    """Refuse a ``--height-cm`` that is not a person's standing height."""
+    check_range("--height-cm", value, 50, 250, "a standing height", "cm")
+
+
+def check_out_dir(out: Path, create: bool = False) -> None:
+    """Refuse an output folder that is an existing file; optionally create it."""
+    if out.exists() and not out.is_dir():
+        raise InputError("the output folder is a file; choose another --out", out)
+    if create:
+        out.mkdir(parents=True, exist_ok=True)
