@@ -86,6 +86,8 @@ def _cmd_gait(args: argparse.Namespace) -> int:
         print(f"  {side:5s} stance {stance.get('mean')} % (n={stance.get('n')})")
     for f in doc["findings"]:
         print(f"  finding: {f['title']} ({f['severity']})")
+    for note in doc.get("event_notes", []):
+        print(f"  note: {note}")
     print(f"  wrote {opts.out}/report.html, result.json, steps.csv, overlay.mp4, feet.png, steps.png")
     return 0
 

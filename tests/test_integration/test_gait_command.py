@@ -61,3 +61,46 @@ def test_report_escapes_the_client(side):
 def test_a_photo_is_refused(tmp_path, capsys):
     assert main(["gait", str(SAMPLES / "stand_front_level.png"), "--out", str(tmp_path)]) == 2
     assert "needs a video" in capsys.readouterr().err
+
+
+def _frames(path, n=None):
+    cap = cv2.VideoCapture(str(path))
+    frames = []
+    while n is None or len(frames) < n:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        frames.append(frame)
+    return frames
+
+
+def _write(path, frames, fps):
+    h, w = frames[0].shape[:2]
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, (w, h))
+    for frame in frames:
+        writer.write(frame)
+    writer.release()
+
+
+def test_a_person_standing_still_gives_no_events_and_says_why(tmp_path, capsys):
+    clip = tmp_path / "standing.mp4"
+    _write(clip, [cv2.imread(str(SAMPLES / "stand_front_level.png"))] * 45, 30.0)
+    assert main(["gait", str(clip), "--out", str(tmp_path / "o"), "--no-progress"]) == 0
+    doc = json.loads((tmp_path / "o" / "result.json").read_text())
+    assert doc["events"] == [] and doc["event_notes"]
+    assert "no straight walking found" in capsys.readouterr().out
+
+
+def test_a_120_fps_clip_gives_the_same_events_in_time(tmp_path):
+    """Each frame of the 30 fps sample shown 4 times at 120 fps: event times agree within 1/30 s."""
+    frames = _frames(SAMPLES / "walk_side.mp4", 70)
+    clip = tmp_path / "fast.mp4"
+    _write(clip, [f for f in frames for _ in range(4)], 120.0)
+    assert main(["gait", str(clip), "--out", str(tmp_path / "o"), "--no-progress"]) == 0
+    doc = json.loads((tmp_path / "o" / "result.json").read_text())
+    truth = json.loads((SAMPLES / "walk_side.truth.json").read_text())
+    assert doc["events"], "events expected"
+    for event in doc["events"]:
+        key = (event["side"], event["kind"])
+        same = [t["time_s"] for t in truth["events"] if (t["side"], t["kind"]) == key]
+        assert min(abs(t - event["time_s"]) for t in same) <= 2.5 / 30
