@@ -76,3 +76,24 @@ def test_bad_height_is_refused(tmp_path, capsys):
     args = ["photo", str(SAMPLES / "stand_front_level.png"), "--height-cm", "17", "--out", str(tmp_path)]
     assert main(args) == 2
     assert "--height-cm 17 is not a standing height" in capsys.readouterr().err
+
+
+def test_aruco_marker_gives_the_true_scale(tmp_path):
+    """A 150 mm marker drawn at the subject's distance: the scale must match the camera's."""
+    import cv2
+
+    truth = json.loads((SAMPLES / "stand_front_level.truth.json").read_text())
+    cam = truth["camera"]
+    px_per_mm = cam["fy"] / (cam["distance_m"] * 1000.0)
+    side = int(round(150 * px_per_mm))
+    tag = cv2.aruco.generateImageMarker(cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50), 3, side)
+    img = cv2.imread(str(SAMPLES / "stand_front_level.png"))
+    y0, x0 = 150, 30
+    img[y0 - 10 : y0 + side + 10, x0 - 10 : x0 + side + 10] = 255  # white quiet zone
+    img[y0 : y0 + side, x0 : x0 + side] = tag[..., None]
+    photo_path = tmp_path / "with_marker.png"
+    cv2.imwrite(str(photo_path), img)
+    assert main(["photo", str(photo_path), "--marker-mm", "150", "--out", str(tmp_path / "o")]) == 0
+    scale = json.loads((tmp_path / "o" / "result.json").read_text())["provenance"]["scale"]
+    assert scale["method"].startswith("ArUco marker 3")
+    assert scale["mm_per_px"] == pytest.approx(1 / px_per_mm, rel=0.02)
