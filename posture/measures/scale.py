@@ -48,7 +48,7 @@ def scale_from_height(xy: np.ndarray, mask: np.ndarray | None, height_mm: float)
     pixels = floor - top
     if not np.isfinite(pixels) or pixels <= 0:
         raise ValueError("cannot find the head and feet to measure the subject's height in pixels")
-    rel = 0.02 if how == "segmentation mask" else 0.05
+    rel = 0.04 if how == "segmentation mask" else 0.06  # measured: -4..+2% on the synthetic samples
     return Scale(height_mm / pixels, f"stated height ({how}, {pixels:.0f} px tall)", rel)
 
 
