@@ -19,7 +19,7 @@ from posture.measures.geometry import unroll
 from posture.measures.pelvic_tilt import estimate_anterior_pelvic_tilt
 from posture.measures.pelvis_level import estimate_pelvis_level
 from posture.measures.photo import View, hip_width_px, pelvic_obliquity_deg
-from posture.measures.quality import fatal_problem, quality_warnings
+from posture.measures.quality import NEEDS_ANKLES, ankles_seen, fatal_problem, quality_warnings
 from posture.measures.scale import scale_from_height, scale_from_marker
 from posture.measures.scene import RollEstimate, estimate_roll, find_marker
 from posture.measures.standing import Scale, frontal_measures, sagittal_measures
@@ -99,34 +99,48 @@ def _scale(pictures: list[Picture], settings: StandingSettings, warnings: list[s
     return None
 
 
-def analyse_standing(
-    images: list[tuple[str, np.ndarray]], estimator: PoseEstimator, settings: StandingSettings
-) -> StandingResult:
-    """Run the standing check on pictures of one person in one pose.
+class NotMeasurable(ValueError):
+    """No picture can be measured; ``nobody`` tells whether that is because no person was found."""
 
-    Raises
-    ------
-    ValueError
-        With a user-facing reason when no picture can be measured.
-    """
-    pictures, warnings = [], []
+    def __init__(self, message: str, nobody: bool) -> None:
+        super().__init__(message)
+        self.nobody = nobody
+
+
+def _collect_pictures(
+    images: list[tuple[str, np.ndarray]], estimator: PoseEstimator, warnings: list[str]
+) -> list[Picture]:
+    """Detect the subject in every picture; skip (with a warning) those that cannot be measured."""
+    pictures, found_someone = [], False
     for name, rgb in images:
         variants = detect_augmented(rgb, estimator)
         if not variants:
             warnings.append(f"{name}: no person found; picture skipped")
             continue
-        size = (rgb.shape[1], rgb.shape[0])
-        problem = fatal_problem(variants[0].xy, variants[0].visibility, size)
+        found_someone = True
+        problem = fatal_problem(variants[0].xy, variants[0].visibility, (rgb.shape[1], rgb.shape[0]))
         if problem:
             warnings.append(f"{name}: {problem}; picture skipped")
             continue
-        pictures.append(Picture(name, rgb, variants, estimator.last_count))
+        pictures.append(Picture(name, rgb, variants, variants[0].people))
     if not pictures:
-        raise ValueError("no picture could be measured: " + "; ".join(warnings))
-    view, view_reason = _decide_view(pictures, settings.view)
-    roll = _roll(pictures)
-    if not roll.known:
-        warnings.append("camera roll could not be estimated (no straight lines in the scene): assumed level")
+        raise NotMeasurable("no picture could be measured: " + "; ".join(warnings), nobody=not found_someone)
+    return pictures
+
+
+def _check_view(picture: Picture, requested: View | None) -> None:
+    """Refuse a requested side view for a frontal picture, or the other way round."""
+    guess = detect_view(picture.variants[0].xy, picture.variants[0].z)
+    if requested is not None and requested.is_side != guess.view.is_side:
+        raise NotMeasurable(
+            f"--view {requested.value} was given, but the picture is a {guess.view.value} view "
+            f"({guess.reason}); pass --view {guess.view.value} or --view auto",
+            nobody=False,
+        )
+
+
+def _label_and_level(pictures: list[Picture], view: View, roll: RollEstimate) -> int:
+    """Fill each picture's poses: sides fixed for the view, camera roll undone. Returns relabellings."""
     relabelled = 0
     for pic in pictures:
         centre = (pic.rgb.shape[1] / 2, pic.rgb.shape[0] / 2)
@@ -134,6 +148,44 @@ def analyse_standing(
             xy, swapped = fix_sides(v.xy, view)
             relabelled += int(swapped)
             pic.poses.append(unroll(xy, roll.roll_deg, centre))
+    return relabelled
+
+
+def _measures(
+    pictures: list[Picture], view: View, roll: RollEstimate, scale: Scale | None, warnings: list[str]
+) -> tuple[dict[str, Measure], dict[str, Any]]:
+    poses = [p.poses for p in pictures]
+    if view.is_side:
+        measures = sagittal_measures(poses, view)
+        measures["anterior_pelvic_tilt_deg"] = _pelvic_tilt(pictures, view)
+        return measures, {}
+    measures = frontal_measures(poses, view, scale)
+    quality = {"pelvis_level": _refine_pelvis_level(pictures, view, roll, scale, measures, warnings)}
+    first = pictures[0]
+    size = (first.rgb.shape[1], first.rgb.shape[0])
+    if not ankles_seen(first.variants[0].xy, first.variants[0].visibility, size):
+        _drop_leg_measures(measures)
+    return measures, quality
+
+
+def analyse_standing(
+    images: list[tuple[str, np.ndarray]], estimator: PoseEstimator, settings: StandingSettings
+) -> StandingResult:
+    """Run the standing check on pictures of one person in one pose.
+
+    Raises
+    ------
+    NotMeasurable
+        With a user-facing reason when no picture can be measured.
+    """
+    warnings: list[str] = []
+    pictures = _collect_pictures(images, estimator, warnings)
+    view, view_reason = _decide_view(pictures, settings.view)
+    _check_view(pictures[0], settings.view)
+    roll = _roll(pictures)
+    if not roll.known:
+        warnings.append("camera roll could not be estimated (no straight lines in the scene): assumed level")
+    relabelled = _label_and_level(pictures, view, roll)
     first = pictures[0]
     size = (first.rgb.shape[1], first.rgb.shape[0])
     warnings += quality_warnings(first.poses[0], first.variants[0].visibility, size, view, settings.view)
@@ -141,14 +193,7 @@ def analyse_standing(
     if crowded > 1:
         warnings.append(f"{crowded} people in view: the tallest person was analysed")
     scale = _scale(pictures, settings, warnings)
-    poses = [p.poses for p in pictures]
-    quality: dict[str, Any] = {}
-    if view.is_side:
-        measures = sagittal_measures(poses, view)
-        measures["anterior_pelvic_tilt_deg"] = _pelvic_tilt(pictures, view)
-    else:
-        measures = frontal_measures(poses, view, scale)
-        quality["pelvis_level"] = _refine_pelvis_level(pictures, view, roll, scale, measures, warnings)
+    measures, quality = _measures(pictures, view, roll, scale, warnings)
     quality.update(
         {
             "pictures_used": len(pictures),
@@ -246,6 +291,14 @@ def _set_obliquity(
     for name, (value, sd) in derived.items():
         old = measures[name]
         measures[name] = Measure(name, float(value), old.unit, float(sd), old.meaning, note=note)
+
+
+def _drop_leg_measures(measures: dict[str, Measure]) -> None:
+    """Blank the measures that need the ankles when the lower legs are not seen."""
+    for name in NEEDS_ANKLES:
+        old = measures[name]
+        note = "the ankles are not in the picture"
+        measures[name] = Measure(name, None, old.unit, None, old.meaning, note=note)
 
 
 def _pelvic_tilt(pictures: list[Picture], view: View) -> Measure:

@@ -12,11 +12,11 @@ import cv2
 import numpy as np
 
 from posture import __version__
-from posture.analysis.standing import StandingResult, StandingSettings, analyse_standing
+from posture.analysis.standing import NotMeasurable, StandingResult, StandingSettings, analyse_standing
 from posture.annotate.photo import annotate_standing
 from posture.annotate.privacy import blur_faces
 from posture.commands.checks import check_height_cm, check_out_dir, check_range
-from posture.errors import NoPersonError
+from posture.errors import InputError, NoPersonError
 from posture.findings import evaluate, load_knowledge, recommend
 from posture.io.atomic import atomic_open, atomic_path
 from posture.measures.photo import View
@@ -76,8 +76,9 @@ def run_photo(opts: PhotoOptions) -> dict[str, Any]:
     with PoseEstimator(model, PoseOptions(max_people=3, segmentation=True), video=False) as estimator:
         try:
             result = analyse_standing(images, estimator, settings)
-        except ValueError as exc:
-            raise NoPersonError(str(exc), ", ".join(opts.inputs)) from exc
+        except NotMeasurable as exc:
+            error = NoPersonError if exc.nobody else InputError
+            raise error(str(exc), ", ".join(opts.inputs)) from exc
     knowledge = load_knowledge()
     findings = evaluate(result.measures, knowledge)
     recommendations = recommend(findings, knowledge)

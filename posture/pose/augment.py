@@ -26,6 +26,7 @@ class Variant:
     z: np.ndarray  # (33,)
     visibility: np.ndarray  # (33,)
     mask: np.ndarray | None = None  # (H, W) float segmentation of the subject, original variant only
+    people: int = 1  # how many people the model found in this variant's picture
 
 
 def _nearest(det: Detections, anchor: np.ndarray | None) -> int | None:
@@ -83,7 +84,7 @@ def detect_augmented(
     if k is None:
         return []
     mask = det.masks[k] if det.masks else None
-    variants = [Variant("original", det.xy_px[k], det.z[k], det.visibility[k], mask)]
+    variants = [Variant("original", det.xy_px[k], det.z[k], det.visibility[k], mask, det.count)]
     anchor = np.nanmean(det.xy_px[k], axis=0)
     mirror = _detect_pair(rgb, estimator, anchor, (0, 0), "original")[1:]
     variants += [v for v in mirror if v.name.endswith("-mirror")]

@@ -97,3 +97,63 @@ def test_aruco_marker_gives_the_true_scale(tmp_path):
     scale = json.loads((tmp_path / "o" / "result.json").read_text())["provenance"]["scale"]
     assert scale["method"].startswith("ArUco marker 3")
     assert scale["mm_per_px"] == pytest.approx(1 / px_per_mm, rel=0.02)
+
+
+def _pictures(tmp_path):
+    """Bad or awkward pictures made from the shipped samples."""
+    import cv2
+    import numpy as np
+
+    front = cv2.imread(str(SAMPLES / "stand_front_level.png"))
+    back = cv2.imread(str(SAMPLES / "stand_back_level.png"))
+    made = {
+        "two_people.png": np.hstack([front, back]),
+        "cut_at_knees.png": front[:880],
+        "lying.png": cv2.rotate(front, cv2.ROTATE_90_CLOCKWISE),
+        "nobody.png": np.full((900, 600, 3), 200, np.uint8),
+    }
+    for name, img in made.items():
+        cv2.imwrite(str(tmp_path / name), img)
+    return tmp_path
+
+
+AWKWARD = [
+    # picture, extra arguments, exit code, text expected in stderr or in the result's warnings
+    ("two_people.png", [], 0, "2 people in view: the tallest person was analysed"),
+    ("cut_at_knees.png", [], 0, "not the whole body is in the picture"),
+    ("lying.png", [], 2, "the subject is not standing"),
+    ("nobody.png", [], 3, "no person found"),
+    ("side", ["--view", "front"], 2, "--view front was given, but the picture is a left view"),
+    ("front", ["--marker-mm", "100"], 0, "no ArUco marker was found"),
+]
+
+
+@pytest.mark.parametrize(("picture", "extra", "code", "text"), AWKWARD)
+def test_awkward_pictures_get_a_clear_answer(tmp_path, capsys, picture, extra, code, text):
+    folder = _pictures(tmp_path)
+    path = {"side": SAMPLES / "stand_side_tilt.png", "front": SAMPLES / "stand_front_level.png"}.get(
+        picture, folder / picture
+    )
+    out = tmp_path / "out"
+    assert main(["photo", str(path), *extra, "--out", str(out)]) == code
+    if code:
+        assert text in capsys.readouterr().err and not out.exists()
+    else:
+        assert any(text in w for w in json.loads((out / "result.json").read_text())["warnings"])
+
+
+def test_cut_off_legs_blank_the_leg_measures(tmp_path):
+    folder = _pictures(tmp_path)
+    assert main(["photo", str(folder / "cut_at_knees.png"), "--out", str(tmp_path / "o")]) == 0
+    measures = json.loads((tmp_path / "o" / "result.json").read_text())["measures"]
+    assert measures["knee_alignment_deg_left"]["value"] is None
+    assert measures["pelvic_obliquity_deg"]["value"] is not None
+
+
+def test_client_name_never_becomes_a_path(tmp_path):
+    out = tmp_path / "out"
+    client = "../../escape/<img src=x onerror=alert(1)>"
+    assert main(["photo", str(SAMPLES / "stand_front_level.png"), "--client", client, "--out", str(out)]) == 0
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["annotated.png", "report.html",
+                                                                         "result.json"]  # fmt: skip
+    assert "<img src=x" not in (out / "report.html").read_text()
