@@ -72,7 +72,7 @@ def _line_segments(rgb: np.ndarray, exclude: np.ndarray | None) -> np.ndarray:
     edges = cv2.Canny(cv2.GaussianBlur(grey, (5, 5), 0), 20, 50)
     if exclude is not None:
         edges[exclude] = 0
-    min_len = max(rgb.shape[:2]) // 8
+    min_len = max(rgb.shape[:2]) // 12
     lines = cv2.HoughLinesP(edges, 1, np.pi / 360, threshold=60, minLineLength=min_len, maxLineGap=6)
     return np.zeros((0, 4)) if lines is None else lines.reshape(-1, 4).astype(float)
 

@@ -179,6 +179,11 @@ class Appearance:
     background_bottom: BGR = (185, 180, 170)
     #: Direction the light travels, in *camera* axes (x right, y down, z forward).
     light_dir: tuple[float, float, float] = field(default=(0.35, 0.45, 1.0))
+    #: Draw a room: a back wall behind the subject with a door frame and a wall corner
+    #: (straight scene lines, as in most indoor photos). Off: an open, featureless backdrop.
+    room: bool = False
+    wall: BGR = (200, 205, 210)
+    trim: BGR = (90, 80, 70)
 
     def region_colours(self) -> NDArray[np.float64]:
         """Return the (len(REGIONS), 3) colour table in :data:`REGIONS` order."""
@@ -200,7 +205,42 @@ def draw_background(camera: Camera, look: Appearance) -> NDArray[np.uint8]:
     if len(floor) >= 3:
         pts = np.round((floor - 0.5) * (1 << _SUBPIXEL_BITS)).astype(np.int32)
         cv2.fillPoly(img, [pts], look.floor, lineType=cv2.LINE_AA, shift=_SUBPIXEL_BITS)
+    if look.room:
+        draw_room(img, camera, look)
     return img
+
+
+def _poly(img: NDArray[np.uint8], camera: Camera, corners: FloatArray, colour: BGR) -> None:
+    cam = camera.to_camera(corners)
+    if (cam[:, 2] <= 0.05).any():
+        return
+    pts = np.round((camera.project(corners) - 0.5) * (1 << _SUBPIXEL_BITS)).astype(np.int32)
+    cv2.fillPoly(img, [pts], colour, lineType=cv2.LINE_AA, shift=_SUBPIXEL_BITS)
+
+
+def draw_room(img: NDArray[np.uint8], camera: Camera, look: Appearance, behind_m: float = 1.6) -> None:
+    """Draw a back wall ``behind_m`` behind the subject, with a door frame and a wall corner.
+
+    Everything is drawn in world coordinates and projected, so a rolled or
+    pitched camera sees the lines as a real one would.
+    """
+    fwd = np.array(_FORWARD[camera.view], float)
+    side = np.array([-fwd[1], fwd[0], 0.0])  # horizontal, along the wall
+    base = np.array([camera.target[0], camera.target[1], 0.0]) + fwd * behind_m
+
+    def quad(u0: float, u1: float, z0: float, z1: float, depth: float = 0.0) -> FloatArray:
+        p = base - fwd * depth
+        return np.array([p + side * u0 + [0, 0, z0], p + side * u1 + [0, 0, z0],
+                         p + side * u1 + [0, 0, z1], p + side * u0 + [0, 0, z1]])  # fmt: skip
+
+    _poly(img, camera, quad(-20.0, 20.0, 0.0, 4.0), look.wall)
+    _poly(img, camera, quad(-20.0, 20.0, 0.0, 0.1, 0.01), look.trim)  # skirting board
+    for u in (0.95, 1.85):  # door jambs
+        _poly(img, camera, quad(u, u + 0.07, 0.0, 2.05, 0.01), look.trim)
+    _poly(img, camera, quad(0.95, 1.92, 1.98, 2.05, 0.01), look.trim)  # lintel
+    shade = look.wall
+    corner: BGR = (int(shade[0] * 0.8), int(shade[1] * 0.8), int(shade[2] * 0.8))
+    _poly(img, camera, quad(-1.75, -1.72, 0.0, 4.0, 0.005), corner)  # a wall corner
 
 
 def floor_polygon(camera: Camera, half_size_m: float = 30.0) -> FloatArray:
