@@ -157,7 +157,7 @@ def _measures(
     poses = [p.poses for p in pictures]
     if view.is_side:
         measures = sagittal_measures(poses, view)
-        measures["anterior_pelvic_tilt_deg"] = _pelvic_tilt(pictures, view)
+        measures["anterior_pelvic_tilt_deg"] = _pelvic_tilt(pictures, view, roll.roll_deg)
         return measures, {}
     measures = frontal_measures(poses, view, scale)
     quality = {"pelvis_level": _refine_pelvis_level(pictures, view, roll, scale, measures, warnings)}
@@ -269,6 +269,7 @@ def level_picture(rgb: np.ndarray, xy: np.ndarray, roll_deg: float) -> tuple[np.
     h, w = rgb.shape[:2]
     turn = cv2.getRotationMatrix2D((w / 2, h / 2), -roll_deg, 1.0)
     level = cv2.warpAffine(rgb, turn, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    # (also used for segmentation masks, float (H, W))
     return level, unroll(xy, roll_deg, (w / 2, h / 2))
 
 
@@ -301,14 +302,21 @@ def _drop_leg_measures(measures: dict[str, Measure]) -> None:
         measures[name] = Measure(name, None, old.unit, None, old.meaning, note=note)
 
 
-def _pelvic_tilt(pictures: list[Picture], view: View) -> Measure:
+def _pelvic_tilt(pictures: list[Picture], view: View, roll_deg: float) -> Measure:
     """Outline-based tilt proxy from each picture's original variant, averaged over pictures.
 
     Only the unmirrored detection is used: a broken mirror detection can spoil the
     mean, and the proxy's own error (its reported uncertainty) dominates anyway.
+    The segmentation mask and the landmarks are levelled together first.
     """
-    # The mask is in the picture's own pixels, so the landmarks are taken before roll correction.
-    estimates = [estimate_anterior_pelvic_tilt(p.variants[0].xy, p.variants[0].mask, view) for p in pictures]
+    estimates = []
+    for p in pictures:
+        mask = p.variants[0].mask
+        if mask is None:
+            estimates.append(estimate_anterior_pelvic_tilt(p.variants[0].xy, None, view))
+            continue
+        level_mask, xy = level_picture(mask.astype(np.float32), p.variants[0].xy, roll_deg)
+        estimates.append(estimate_anterior_pelvic_tilt(xy, level_mask, view))
     known = [m for m in estimates if m.value is not None]
     if len(known) <= 1:
         return known[0] if known else estimates[0]
