@@ -44,8 +44,8 @@ from posture.measures.photo import View
 from posture.pose.bundle import ensure_model
 from posture.pose.landmarker import PoseEstimator, PoseOptions
 from posture.synth.body import Phenotype, build_subject, place_on_floor, pose_body
-from posture.synth.render import Appearance, make_camera, render_body
-from posture.synth.standing import StandingParams, solve_standing_pose
+from posture.synth.render import Appearance, render_body
+from posture.synth.standing import StandingParams, solve_standing_pose, standing_camera
 
 ROOT = Path(__file__).resolve().parents[1]
 TILT_RANGE = (-10.0, 25.0)
@@ -138,15 +138,7 @@ def render(params: StandingParams, trunk_lean_deg: float) -> np.ndarray:
     subject = build_subject(params.phenotype)
     pose = dataclasses.replace(solve_standing_pose(subject, params), trunk_lean=trunk_lean_deg)
     body, _ = place_on_floor(pose_body(subject, pose))
-    camera = make_camera(
-        params.view,
-        params.distance_m,
-        params.camera_height_m,
-        params.roll_deg,
-        params.width,
-        params.height,
-        params.vfov_deg,
-    )
+    camera = standing_camera(params)
     return render_body(camera, body.vertices, body.faces, subject.region, params.appearance)
 
 

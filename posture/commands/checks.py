@@ -24,3 +24,16 @@ def check_out_dir(out: Path, create: bool = False) -> None:
         raise InputError("the output folder is a file; choose another --out", out)
     if create:
         out.mkdir(parents=True, exist_ok=True)
+
+
+def document_header(kind: str, schema_version: int, inputs: object, client: str | None) -> dict[str, object]:
+    """The fields every result.json starts with."""
+    from datetime import UTC, datetime
+
+    return {
+        "schema_version": schema_version,
+        "kind": kind,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "inputs": inputs,
+        "client": client,
+    }

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ import numpy as np
 from posture import __version__
 from posture.annotate.gait import draw_gait_frame, marks_from_events
 from posture.annotate.video import VideoWriter
-from posture.commands.checks import check_height_cm, check_out_dir
+from posture.commands.checks import check_height_cm, check_out_dir, document_header
 from posture.data.sequence import PoseSequence
 from posture.data.skeleton import Landmark as L
 from posture.errors import InputError
@@ -100,11 +99,7 @@ def _document(
     result: GaitResult, opts: GaitOptions, seq: PoseSequence, findings: list, recommendations: list
 ) -> dict[str, Any]:
     return {
-        "schema_version": SCHEMA_VERSION,
-        "kind": "gait",
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "input": opts.input,
-        "client": opts.client,
+        **document_header("gait", SCHEMA_VERSION, [opts.input], opts.client),
         **result.to_dict(),
         "findings": [f.to_dict() for f in findings],
         "recommendations": [r.to_dict() for r in recommendations],

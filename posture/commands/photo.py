@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from posture import __version__
 from posture.analysis.standing import NotMeasurable, StandingResult, StandingSettings, analyse_standing
 from posture.annotate.photo import annotate_standing
 from posture.annotate.privacy import blur_faces
-from posture.commands.checks import check_height_cm, check_out_dir, check_range
+from posture.commands.checks import check_height_cm, check_out_dir, check_range, document_header
 from posture.errors import InputError, NoPersonError
 from posture.findings import evaluate, load_knowledge, recommend
 from posture.io.atomic import atomic_open, atomic_path
@@ -119,11 +118,7 @@ def result_document(
 ) -> dict[str, Any]:
     """The JSON document (schema ``SCHEMA_VERSION``)."""
     return {
-        "schema_version": SCHEMA_VERSION,
-        "kind": "photo",
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "inputs": opts.inputs,
-        "client": opts.client,
+        **document_header("photo", SCHEMA_VERSION, opts.inputs, opts.client),
         "view": result.view.value,
         "view_reason": result.view_reason,
         "measures": {name: m.to_dict() for name, m in result.measures.items()},

@@ -230,10 +230,9 @@ def params_dict(params: StandingParams) -> dict:
     return asdict(params)
 
 
-def render_standing(name: str, params: StandingParams) -> tuple[NDArray[np.uint8], dict]:
-    """Render the standing subject of ``params``; return the BGR image and its truth."""
-    subject, pose, body = standing_body(params)
-    camera = make_camera(
+def standing_camera(params: StandingParams) -> Camera:
+    """The camera that ``params`` describe."""
+    return make_camera(
         params.view,
         params.distance_m,
         params.camera_height_m,
@@ -242,5 +241,11 @@ def render_standing(name: str, params: StandingParams) -> tuple[NDArray[np.uint8
         params.height,
         params.vfov_deg,
     )
+
+
+def render_standing(name: str, params: StandingParams) -> tuple[NDArray[np.uint8], dict]:
+    """Render the standing subject of ``params``; return the BGR image and its truth."""
+    subject, pose, body = standing_body(params)
+    camera = standing_camera(params)
     image = render_body(camera, body.vertices, body.faces, subject.region, params.appearance)
     return image, standing_truth(name, params, subject, pose, body, camera)
