@@ -258,12 +258,18 @@ def relabel_frontal(xy: np.ndarray, towards: bool) -> tuple[np.ndarray, bool]:
     return (xy[:, list(MIRROR)], True) if wrong else (xy, False)
 
 
-def condition(xy: np.ndarray, time_s: np.ndarray, fps: float, lateral: bool) -> tuple[np.ndarray, list[str]]:
-    """Swap repair (side views) and zero-lag low-pass of one segment's (T, 33, 2) landmarks."""
+def condition(
+    xy: np.ndarray, z: np.ndarray | None, fps: float, lateral: bool
+) -> tuple[np.ndarray, list[str]]:
+    """Swap repair (side views) and zero-lag low-pass of one segment's (T, 33, 2) landmarks.
+
+    ``z``: (T, 33) model depth, used by the swap repair as a near/far cue.
+    """
     notes = []
     if lateral:
-        penalty = 0.1 * float(np.nanmedian(body_height_px(xy)))
-        xy, swapped = cond.repair_swaps(xy, [(int(a), int(b)) for a, b in LEG_PAIRS], penalty)
+        # a tenth of the body height per frame at 30 fps; prediction errors shrink with the frame step
+        penalty = 0.1 * float(np.nanmedian(body_height_px(xy))) * 30.0 / fps
+        xy, swapped = cond.repair_swaps(xy, [(int(a), int(b)) for a, b in LEG_PAIRS], penalty, z)
         if swapped.any():
             notes.append(f"left/right leg labels repaired in {int(swapped.sum())} frame(s)")
     return cond.lowpass(xy, fps), notes
@@ -271,10 +277,10 @@ def condition(xy: np.ndarray, time_s: np.ndarray, fps: float, lateral: bool) -> 
 
 # --------------------------------------------------------------------------- analysis
 def _segment_events(
-    xy: np.ndarray, time_s: np.ndarray, fps: float, seg: cond.Segment, lateral: bool
+    xy: np.ndarray, z: np.ndarray, time_s: np.ndarray, fps: float, seg: cond.Segment, lateral: bool
 ) -> tuple[list[GaitEvent], list[str]]:
     sl = slice(seg.start, seg.stop)
-    part, notes = condition(xy[sl], time_s[sl], fps, lateral)
+    part, notes = condition(xy[sl], z[sl], fps, lateral)
     body = float(np.nanmedian(body_height_px(part)))
     pelvis = _midpoint(part, L.LEFT_HIP, L.RIGHT_HIP)
     found: list[GaitEvent] = []
@@ -404,7 +410,7 @@ def analyse_gait(
             xy[seg.start : seg.stop] = xy_seg
             if swapped:
                 notes.append(f"segment {seg.start_s:.1f}-{seg.end_s:.1f} s: side labels mirrored (back view)")
-        found, seg_notes = _segment_events(xy, t, fps, seg, lateral)
+        found, seg_notes = _segment_events(xy, person.z[:, 0], t, fps, seg, lateral)
         events += found
         notes += seg_notes
     final_view = _final_view(view, lateral, segments)

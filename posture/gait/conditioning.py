@@ -114,7 +114,9 @@ def _chain_cost(prev2: np.ndarray, prev1: np.ndarray, cur: np.ndarray, cap: floa
     return float(np.nansum(d)) if np.isfinite(d).any() else 0.0
 
 
-def swap_states(left: np.ndarray, right: np.ndarray, penalty_px: float) -> np.ndarray:
+def swap_states(
+    left: np.ndarray, right: np.ndarray, penalty_px: float, depth_gap: np.ndarray | None = None
+) -> np.ndarray:
     """Most continuous left/right labelling of two leg chains over time (Viterbi, 2nd order).
 
     Parameters
@@ -124,6 +126,11 @@ def swap_states(left: np.ndarray, right: np.ndarray, penalty_px: float) -> np.nd
     penalty_px : float
         Cost of changing the labelling between two frames, in pixels of
         prediction error; higher values need stronger evidence to swap.
+    depth_gap : (T,) float, optional
+        Model depth of the left leg minus the right leg. In a side view one leg
+        is nearer all along; a frame whose depth order contradicts the clip's
+        majority costs ``penalty_px`` to keep (and nothing to swap). Away from
+        crossings continuity alone cannot tell a wrong labelling from a right one.
 
     Returns
     -------
@@ -132,6 +139,11 @@ def swap_states(left: np.ndarray, right: np.ndarray, penalty_px: float) -> np.nd
     n = len(left)
     if n < 3:
         return np.zeros(n, bool)
+    unary = np.zeros((n, 2))
+    if depth_gap is not None and np.isfinite(depth_gap).any():
+        usual = np.sign(np.nanmedian(depth_gap))
+        odd = np.nan_to_num(np.sign(depth_gap) == -usual, nan=0.0).astype(float)
+        unary[:, 0], unary[:, 1] = penalty_px * odd, penalty_px * (1.0 - odd)
     legs = np.stack([left, right])  # (2, T, K, 2)
     view = [legs, legs[::-1]]  # state 0: as labelled, state 1: swapped
     # state pair (s_prev, s_cur) -> cost
@@ -143,7 +155,7 @@ def swap_states(left: np.ndarray, right: np.ndarray, penalty_px: float) -> np.nd
         arg = np.zeros((2, 2), int)
         for s1 in range(2):
             for s2 in range(2):
-                step = penalty_px if s1 != s2 else 0.0
+                step = (penalty_px if s1 != s2 else 0.0) + unary[t, s2]
                 for s0 in range(2):
                     c = cost[s0, s1] + step
                     for leg in range(2):
@@ -165,7 +177,7 @@ def swap_states(left: np.ndarray, right: np.ndarray, penalty_px: float) -> np.nd
 
 
 def repair_swaps(
-    xy: np.ndarray, pairs: list[tuple[int, int]], penalty_px: float
+    xy: np.ndarray, pairs: list[tuple[int, int]], penalty_px: float, z: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Undo frames where the model exchanged the left and right leg (side views).
 
@@ -177,6 +189,8 @@ def repair_swaps(
         The leg landmarks swapped together (e.g. knee, ankle, heel, foot index).
     penalty_px : float
         See :func:`swap_states`; a tenth of the body height works well.
+    z : (T, 33) float, optional
+        Model depth per landmark (smaller = nearer); adds the depth-order cue.
 
     Returns
     -------
@@ -185,7 +199,8 @@ def repair_swaps(
     """
     li = [p[0] for p in pairs]
     ri = [p[1] for p in pairs]
-    swapped = swap_states(xy[:, li], xy[:, ri], penalty_px)
+    gap = None if z is None else np.nanmean(z[:, li], axis=1) - np.nanmean(z[:, ri], axis=1)
+    swapped = swap_states(xy[:, li], xy[:, ri], penalty_px, gap)
     out = np.array(xy, dtype=float, copy=True)
     rows = np.flatnonzero(swapped)
     lcols, rcols = np.asarray(li, dtype=np.intp), np.asarray(ri, dtype=np.intp)

@@ -226,7 +226,7 @@ def _zeni(signal: np.ndarray, lo: int, hi: int, maximum: bool) -> float | None:
     i = int(np.argmax(seg) if maximum else np.argmin(seg))
     if i in (0, seg.size - 1):
         return None
-    return lo + parabolic_peak(signal if maximum else -signal, lo + i)
+    return parabolic_peak(signal if maximum else -signal, lo + i)
 
 
 def time_heel_strike(sig: FootSignals, peak: int, fps: float, lateral: bool) -> tuple[float | None, str]:
@@ -234,7 +234,12 @@ def time_heel_strike(sig: FootSignals, peak: int, fps: float, lateral: bool) -> 
     horizon = int(round(0.45 * STRIDE_S[1] * fps * 0.5)) + 2
     curve = sig.heel_down if lateral else sig.heel_speed
     stop = min(peak + horizon, len(curve) - 1)
-    lo = peak if not lateral else peak + max(int(0.02 * fps), 1)
+    lo = peak
+    if lateral:
+        # Position method as the anchor: the landing comes after the heel's most forward point
+        # (Zeni), which excludes the heel's early-swing descent.
+        zeni = _zeni(sig.heel_rel, peak, stop, maximum=True)
+        lo = max(peak + 1, int(zeni - 0.05 * fps)) if zeni is not None else peak + max(int(0.02 * fps), 1)
     window = curve[lo:stop]
     if window.size >= 2 and np.isfinite(window).any() and np.nanmax(window) > 0.1 * MIN_SWING_SPEED:
         top = lo + significant_lobe(window, first=True)
@@ -242,7 +247,7 @@ def time_heel_strike(sig: FootSignals, peak: int, fps: float, lateral: bool) -> 
         hit = crossing(curve, level, top, stop, rising=False)
         if hit is not None:
             return hit, "velocity"
-    if lateral:
+    if lateral and stop == peak + horizon:  # no fallback on a window cut short by the clip's end
         zeni = _zeni(sig.heel_rel, peak, stop, maximum=True)
         if zeni is not None:
             return zeni, "position"
@@ -262,7 +267,7 @@ def time_toe_off(sig: FootSignals, peak: int, fps: float, lateral: bool) -> tupl
         hit = last_crossing(curve, level, start, top + 1, rising=True)
         if hit is not None:
             return hit, "velocity"
-    if lateral:
+    if lateral and start == peak - horizon:  # no fallback on a window cut short by the clip's start
         zeni = _zeni(sig.toe_rel, start, peak + 1, maximum=False)
         if zeni is not None:
             return zeni, "position"
@@ -305,9 +310,21 @@ def detect_foot_events(
     return report
 
 
+def _current(
+    state: dict[Side, str | None], last: dict[Side, GaitEvent | None], side: Side, t: float
+) -> str | None:
+    """A foot's state at ``t``; unknown once it has lasted longer than any stance or swing can
+    (an event was missed), so one missed event does not drop the following ones."""
+    ev = last[side]
+    if ev is None or state[side] is None:
+        return None
+    limit = STANCE_S[1] if state[side] == "stance" else SWING_S[1]
+    return state[side] if t - ev.time_s <= limit else None
+
+
 def _allowed(ev: GaitEvent, state: dict[Side, str | None], last: dict[Side, GaitEvent | None]) -> str | None:
     """Why ``ev`` breaks the gait cycle given each foot's state, or ``None`` if it is allowed."""
-    own = state[ev.side]
+    own, other = _current(state, last, ev.side, ev.time_s), _current(state, last, ev.side.other, ev.time_s)
     prev = last[ev.side]
     if ev.kind == HEEL_STRIKE:
         if own == "stance":
@@ -321,7 +338,7 @@ def _allowed(ev: GaitEvent, state: dict[Side, str | None], last: dict[Side, Gait
         return None
     if own == "swing":
         return "toe off while the foot is already off the floor"
-    if state[ev.side.other] == "swing":
+    if other == "swing":
         return "toe off while the other foot is off the floor (would be a flight phase)"
     if (
         prev is not None
