@@ -59,6 +59,7 @@ bench-photo: $(STAMP)  ## standing-check accuracy on synthetic bodies with known
 
 bench-gait: $(STAMP)  ## gait event and timing accuracy on synthetic walkers, and speed
 	$(PY) benchmarks/bench_gait.py --out benchmarks/results/gait.md
+	$(PY) benchmarks/bench_gait_speed.py --out benchmarks/results/gait_speed.md
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
