@@ -486,44 +486,29 @@ def summarise(rows: list[dict], drop: dict[str, float | None]) -> dict:
 
 # --------------------------------------------------------------------- camera and rendering
 def walking_camera(params: WalkingParams, path_y: tuple[float, float]) -> tuple[Camera, str]:
-    """Return the fixed camera for ``params`` and the walking direction in the image."""
-    mid = 0.5 * (path_y[0] + path_y[1])
+    """Return the fixed camera for ``params`` and the walking direction in the image.
+
+    Side cameras aim at the middle of the path, a front camera at its end (the
+    walker comes towards it), a back camera at its start (the walker walks away).
+    """
     if params.view in ("left", "right"):
-        cam = make_camera(
-            params.view,
-            params.camera_distance_m,
-            params.camera_height_m,
-            params.roll_deg,
-            params.width,
-            params.height,
-            params.vfov_deg,
-            target_xy=(0.0, mid),
-        )
-        return cam, "right_to_left" if params.view == "left" else "left_to_right"
-    if params.view == "front":
-        target = path_y[1]
-        cam = make_camera(
-            "front",
-            params.camera_distance_m,
-            params.camera_height_m,
-            params.roll_deg,
-            params.width,
-            params.height,
-            params.vfov_deg,
-            target_xy=(0.0, target),
-        )
-        return cam, "towards_camera"
+        target = 0.5 * (path_y[0] + path_y[1])
+        direction = "right_to_left" if params.view == "left" else "left_to_right"
+    elif params.view == "front":
+        target, direction = path_y[1], "towards_camera"
+    else:
+        target, direction = path_y[0], "away"
     cam = make_camera(
-        "back",
+        params.view,
         params.camera_distance_m,
         params.camera_height_m,
         params.roll_deg,
         params.width,
         params.height,
         params.vfov_deg,
-        target_xy=(0.0, path_y[0]),
+        target_xy=(0.0, target),
     )
-    return cam, "away"
+    return cam, direction
 
 
 _FRAME_JOINTS = ("hip", "heel", "toe", "ankle", "knee")
