@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -148,6 +149,8 @@ COMMANDS = {"landmarks": _cmd_landmarks, "photo": _cmd_photo, "gait": _cmd_gait}
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the process exit code."""
+    # NaN means "not seen" throughout; numpy's notes about all-NaN slices are not news to users.
+    warnings.filterwarnings("ignore", message="(All-NaN slice|Mean of empty slice|Degrees of freedom)")
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)

@@ -202,8 +202,10 @@ def _se(stat: Stat) -> float | None:
 def body_height_px(xy: np.ndarray) -> np.ndarray:
     """(T,) landmark box height in pixels (NaN when unseen)."""
     y = xy[..., 1]
-    with np.errstate(all="ignore"):
-        return np.nanmax(y, axis=1) - np.nanmin(y, axis=1)
+    out = np.full(y.shape[0], np.nan)
+    seen = ~np.isnan(y).all(axis=1)
+    out[seen] = np.nanmax(y[seen], axis=1) - np.nanmin(y[seen], axis=1)
+    return out
 
 
 def width_ratio(xy: np.ndarray) -> float:

@@ -104,3 +104,22 @@ def test_a_120_fps_clip_gives_the_same_events_in_time(tmp_path):
         key = (event["side"], event["kind"])
         same = [t["time_s"] for t in truth["events"] if (t["side"], t["kind"]) == key]
         assert min(abs(t - event["time_s"]) for t in same) <= 2.5 / 30
+
+
+def test_walker_leaving_mid_clip_gives_events_only_while_seen(tmp_path, capsys):
+    frames = _frames(SAMPLES / "walk_side.mp4")
+    half = frames[0].shape[1] // 2
+    clip = tmp_path / "leaves.mp4"
+    _write(clip, [f[:, half:].copy() for f in frames], 30.0)  # the walker leaves through the left edge
+    assert main(["gait", str(clip), "--out", str(tmp_path / "o"), "--no-progress"]) == 0
+    doc = json.loads((tmp_path / "o" / "result.json").read_text())
+    truth = json.loads((SAMPLES / "walk_side.truth.json").read_text())
+    hips = [
+        (x + y) / 2
+        for (x, _), (y, _) in zip(
+            truth["frames"]["left_hip_px"], truth["frames"]["right_hip_px"], strict=True
+        )
+    ]
+    last_seen = max(t for t, x in zip(truth["frames"]["time_s"], hips, strict=True) if x > half)
+    assert doc["events"] and all(e["time_s"] <= last_seen + 0.1 for e in doc["events"])
+    assert "Warning" not in capsys.readouterr().err
