@@ -6,9 +6,11 @@ import argparse
 import sys
 import warnings
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from posture import __version__
+from posture.commands.checks import parse_date
 from posture.errors import PostureError
 from posture.measures.photo import View
 
@@ -49,20 +51,52 @@ def build_parser() -> argparse.ArgumentParser:
     ph.add_argument("--view", choices=["auto", *[v.value for v in View]], default="auto")
     ph.add_argument("--height-cm", type=float, help="the subject's height, for millimetre measures")
     ph.add_argument("--marker-mm", type=float, help="side of an ArUco marker in the picture, in mm")
-    ph.add_argument("--client", help="client name shown in the report")
+    ph.add_argument("--client", help="client name: shown in the report and stored in the history")
     ph.add_argument("--blur-faces", action="store_true", help="blur faces in every saved image")
     ph.add_argument("--model", help="a .task file, or a name in models/")
     ph.add_argument("--out", type=Path, help="output folder (default: out/photo/<first input name>)")
+    _history_options(ph)
     ga = sub.add_parser("gait", help="walking video: heel strike, toe off, heel-to-toe, left against right")
     ga.add_argument("video", help="a walking video (side-on, or towards/away from the camera)")
     ga.add_argument("--view", choices=["auto", "side", "front", "back"], default="auto")
     ga.add_argument("--subject", type=int, help="track id of the walker (default: seen longest and largest)")
     ga.add_argument("--height-cm", type=float, help="the walker's height, for step length and speed")
-    ga.add_argument("--client", help="client name shown in the report")
+    ga.add_argument("--client", help="client name: shown in the report and stored in the history")
     ga.add_argument("--model", help="a .task file, or a name in models/")
     ga.add_argument("--out", type=Path, help="output folder (default: out/gait/<video name>)")
     ga.add_argument("--no-progress", action="store_true", help="hide the progress bars")
+    _history_options(ga)
+    _history_parsers(sub)
     return parser
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", type=Path, help="history database file (default: $POSTURE_DB or the user's data folder)"
+    )
+
+
+def _history_options(parser: argparse.ArgumentParser) -> None:
+    _db_option(parser)
+    parser.add_argument("--date", help="when it was taken, YYYY-MM-DD[THH:MM] (default: file metadata)")
+
+
+def _history_parsers(sub: argparse._SubParsersAction) -> None:
+    hi = sub.add_parser("history", help="a client's trends and then-versus-now report")
+    hi.add_argument("client", help="the client's name as stored with --client")
+    hi.add_argument("--out", type=Path, help="output folder (default: out/history/<client>)")
+    hi.add_argument("--baseline", help="compare against the first session from this date (default: first)")
+    _db_option(hi)
+    cl = sub.add_parser("clients", help="list the clients in the history")
+    _db_option(cl)
+    ex = sub.add_parser("export", help="a client's stored measures as CSV or JSON")
+    ex.add_argument("client")
+    ex.add_argument("--format", choices=["csv", "json"], default="csv")
+    ex.add_argument("--out", type=Path, help="output file (default: standard output)")
+    _db_option(ex)
+    fo = sub.add_parser("forget", help="remove a client and everything stored about them")
+    fo.add_argument("client")
+    _db_option(fo)
 
 
 def _cmd_gait(args: argparse.Namespace) -> int:
@@ -78,6 +112,7 @@ def _cmd_gait(args: argparse.Namespace) -> int:
         model=args.model,
         progress=not args.no_progress,
     )
+    taken_at = _history_checks(args)
     doc = run_gait(opts)
     spatio = doc["spatiotemporal"]
     print(f"{opts.input}: {doc['view']['view']} view, subject #{doc['subject']['track_id']}, "
@@ -90,7 +125,30 @@ def _cmd_gait(args: argparse.Namespace) -> int:
     for note in doc.get("event_notes", []):
         print(f"  note: {note}")
     print(f"  wrote {opts.out}/report.html, result.json, steps.csv, overlay.mp4, feet.png, steps.png")
+    _store(args, doc, [opts.input], opts.out, taken_at)
     return 0
+
+
+def _history_checks(args: argparse.Namespace) -> datetime | None:
+    """Check --client and --date before any work; return the stated date."""
+    if args.client is not None:
+        from posture.history.db import check_client_name
+
+        check_client_name(args.client)
+    return parse_date(args.date)
+
+
+def _store(
+    args: argparse.Namespace, doc: dict, sources: list[str], out: Path, taken_at: datetime | None
+) -> None:
+    """Store the check in the history when a client was named."""
+    if not args.client:
+        return
+    from posture.commands.history import store_check
+
+    db_path, stored = store_check(doc, args.client, sources, out / "report.html", args.db, taken_at)
+    verb = "replaced the earlier session of this file" if stored.replaced else "stored"
+    print(f"  history: {verb} for {args.client!r} in {db_path}")
 
 
 def _cmd_photo(args: argparse.Namespace) -> int:
@@ -106,6 +164,7 @@ def _cmd_photo(args: argparse.Namespace) -> int:
         blur_faces=args.blur_faces,
         model=args.model,
     )
+    taken_at = _history_checks(args)
     doc = run_photo(opts)
     print(f"{', '.join(opts.inputs)}: {doc['view']} view ({doc['view_reason']})")
     for name, m in doc["measures"].items():
@@ -117,6 +176,7 @@ def _cmd_photo(args: argparse.Namespace) -> int:
     for w in doc["warnings"]:
         print(f"  note: {w}")
     print(f"  wrote {opts.out / 'report.html'}, result.json, annotated.png")
+    _store(args, doc, opts.inputs, opts.out, taken_at)
     return 0
 
 
@@ -144,7 +204,37 @@ def _cmd_landmarks(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"landmarks": _cmd_landmarks, "photo": _cmd_photo, "gait": _cmd_gait}
+def _cmd_history(args: argparse.Namespace) -> int:
+    from posture.commands.history import HistoryOptions, run_history
+
+    baseline = parse_date(args.baseline, "--baseline")
+    path = run_history(HistoryOptions(args.client, args.out, args.db, baseline))
+    print(f"wrote {path}")
+    return 0
+
+
+def _cmd_clients(args: argparse.Namespace) -> int:
+    from posture.commands.history import run_clients
+
+    return run_clients(args.db)
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from posture.commands.history import run_export
+
+    return run_export(args.client, args.format, args.out, args.db)
+
+
+def _cmd_forget(args: argparse.Namespace) -> int:
+    from posture.commands.history import run_forget
+
+    return run_forget(args.client, args.db)
+
+
+COMMANDS = {
+    "landmarks": _cmd_landmarks, "photo": _cmd_photo, "gait": _cmd_gait, "history": _cmd_history,
+    "clients": _cmd_clients, "export": _cmd_export, "forget": _cmd_forget,
+}  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -76,3 +76,9 @@ def model_info():
     from posture.pose.bundle import ensure_model
 
     return ensure_model()
+
+
+@pytest.fixture(autouse=True)
+def _private_history(tmp_path_factory, monkeypatch):
+    """Every test gets its own history database: nothing is written to the user's data folder."""
+    monkeypatch.setenv("POSTURE_DB", str(tmp_path_factory.mktemp("history") / "history.sqlite"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from posture.errors import InputError
@@ -37,3 +38,13 @@ def document_header(kind: str, schema_version: int, inputs: object, client: str 
         "inputs": inputs,
         "client": client,
     }
+
+
+def parse_date(text: str | None, flag: str = "--date") -> datetime | None:
+    """``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM[:SS]`` (local time); ``None`` stays ``None``."""
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text.strip().replace(" ", "T"))
+    except ValueError:
+        raise InputError(f"{flag} {text!r} is not a date (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
