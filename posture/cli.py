@@ -97,6 +97,14 @@ def _history_parsers(sub: argparse._SubParsersAction) -> None:
     fo = sub.add_parser("forget", help="remove a client and everything stored about them")
     fo.add_argument("client")
     _db_option(fo)
+    ba = sub.add_parser("batch", help="analyse a folder (or CSV manifest) of photos and videos in parallel")
+    ba.add_argument("input", help="a folder (a sub-folder per client) or a CSV manifest")
+    ba.add_argument("--workers", type=_positive_int, help="local worker processes (default: CPU cores)")
+    ba.add_argument("--scheduler", help="a Dask scheduler address, tcp://HOST:PORT, instead of local workers")
+    ba.add_argument("--out", type=Path, help="output folder (default: out/batch/<input name>)")
+    ba.add_argument("--time-limit", type=float, default=600.0, help="seconds allowed per clip (default 600)")
+    ba.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    _db_option(ba)
 
 
 def _cmd_gait(args: argparse.Namespace) -> int:
@@ -231,9 +239,31 @@ def _cmd_forget(args: argparse.Namespace) -> int:
     return run_forget(args.client, args.db)
 
 
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from posture.batch.run import BatchOptions, default_workers, run_batch
+
+    opts = BatchOptions(
+        input=args.input,
+        out=args.out or _default_out(args.input, "batch"),
+        workers=args.workers or default_workers(),
+        scheduler=args.scheduler,
+        db=args.db,
+        time_limit_s=args.time_limit,
+        progress=not args.no_progress,
+    )
+    result = run_batch(opts)
+    for row in result.rows:
+        if row.status not in ("done", "skipped"):
+            print(f"  {row.status}: {row.file}: {row.reason}")
+    counts = ", ".join(f"{result.count(s)} {s}" for s in ("done", "skipped", "failed", "timeout", "ignored"))
+    print(f"{opts.input}: {counts}")
+    print(f"  wrote {result.index}, {result.summary}; history in {result.db_path}")
+    return 1 if result.count("failed") or result.count("timeout") else 0
+
+
 COMMANDS = {
     "landmarks": _cmd_landmarks, "photo": _cmd_photo, "gait": _cmd_gait, "history": _cmd_history,
-    "clients": _cmd_clients, "export": _cmd_export, "forget": _cmd_forget,
+    "clients": _cmd_clients, "export": _cmd_export, "forget": _cmd_forget, "batch": _cmd_batch,
 }  # fmt: skip
 
 

@@ -1,0 +1,1 @@
+"""Batch processing: many clips in parallel (local processes or Dask), resumable."""

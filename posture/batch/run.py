@@ -1,0 +1,183 @@
+"""``posture batch``: analyse a folder or manifest of clips in parallel, resumably.
+
+The parent process plans the jobs, skips those already done (same content, same
+settings, outputs still there), hands the rest to a pool (local processes or Dask) and
+is the only writer of the database: each finished clip is stored in one transaction
+(its history session when it has a client, and its batch record). A batch killed at
+any moment resumes where it stopped; a clip is never stored twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from posture.batch.plan import Job, Skipped, plan
+from posture.batch.pool import DaskPool, LocalPool, Task
+from posture.batch.summary import Row, headline, write_index, write_summary_csv
+from posture.batch.work import WORK_PREFIX
+from posture.commands.history import client_slug
+from posture.errors import InputError
+from posture.history.db import HistoryDB
+from posture.history.extract import date_taken, measures_of
+from posture.history.report import write_history
+
+UNASSIGNED = "_no_client"
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """Options of ``posture batch``."""
+
+    input: str
+    out: Path
+    workers: int
+    scheduler: str | None = None
+    db: Path | None = None
+    time_limit_s: float = 600.0
+    progress: bool = True
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a batch did: every row of the summary and where it was written."""
+
+    rows: list[Row]
+    index: Path
+    summary: Path
+    db_path: Path
+
+    def count(self, status: str) -> int:
+        """How many clips ended with ``status``."""
+        return sum(1 for r in self.rows if r.status == status)
+
+
+def job_folder(out: Path, job: Job) -> Path:
+    """The clip's own output folder: ``out/<client>/<file stem>-<hash>`` (never outside ``out``)."""
+    client = UNASSIGNED if job.client is None else client_slug(job.client)
+    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in Path(job.path).stem)[:60] or "clip"
+    return out / client / f"{stem}-{job.sha256[:8]}"
+
+
+def _unique(jobs: Sequence[Job]) -> tuple[list[Job], list[Skipped]]:
+    seen: dict[str, Job] = {}
+    skipped = []
+    for job in jobs:
+        if job.key in seen:
+            skipped.append(Skipped(job.path, f"same content and settings as {seen[job.key].path}"))
+        else:
+            seen[job.key] = job
+    return list(seen.values()), skipped
+
+
+def _done_before(db: HistoryDB, job: Job) -> Row | None:
+    rows = db.execute("SELECT * FROM batch_jobs WHERE job_key = ? AND status = 'done'", (job.key,))
+    if not rows or not rows[0]["out_dir"] or not (Path(rows[0]["out_dir"]) / "report.html").is_file():
+        return None
+    r = rows[0]
+    return Row("skipped", job.client, job.kind, job.path, json.loads(r["headline"] or "{}"), r["seconds"],
+               "done in an earlier run", str(Path(r["out_dir"]) / "report.html"))  # fmt: skip
+
+
+def _store(db: HistoryDB, job: Job, outcome: dict[str, Any]) -> Row:
+    """Store one finished clip (history session and batch record) in one transaction."""
+    document: dict[str, Any] = outcome.get("document") or {}
+    done = outcome["status"] == "done" and bool(document)
+    head = headline(document) if done else {}
+    report = str(Path(outcome["out_dir"]) / "report.html") if done else None
+    with db.transaction() as con:
+        session_id = None
+        if done and job.client is not None:
+            when, origin = date_taken(job.path)
+            session_id = db.store(
+                client=job.client, kind=job.kind, document=document, measures=measures_of(document),
+                source=str(Path(job.path).resolve()), source_sha256=job.sha256, taken_at=when,
+                taken_from=origin, report_path=str(Path(report).resolve()) if report else None, con=con,
+            ).session_id  # fmt: skip
+        con.execute(
+            "INSERT OR REPLACE INTO batch_jobs (job_key, source, source_sha256, client, kind, status, reason,"
+            " out_dir, headline, session_id, seconds, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " datetime('now', 'localtime'))",
+            (job.key, str(Path(job.path).resolve()), job.sha256, job.client, job.kind,
+             "done" if done else "failed", outcome.get("reason"), outcome["out_dir"] if done else None,
+             json.dumps(head), session_id, outcome.get("seconds")),
+        )  # fmt: skip
+    return Row(outcome["status"], job.client, job.kind, job.path, head, outcome.get("seconds"),
+               outcome.get("reason"), report)  # fmt: skip
+
+
+def _clean_leftovers(out: Path) -> None:
+    """Remove temporary folders a killed run left behind."""
+    for leftover in out.glob(f"*/{WORK_PREFIX}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _write_histories(db: HistoryDB, jobs: Sequence[Job], out: Path) -> dict[str, Path]:
+    """Each client's history report, beside the client's clips (``out/<client>/history.html``)."""
+    histories = {}
+    for client in sorted({job.client for job in jobs if job.client is not None}):
+        if db.sessions(client):
+            histories[client] = write_history(db, client, out / client_slug(client))
+    return histories
+
+
+def _pool(opts: BatchOptions) -> LocalPool | DaskPool:
+    if opts.scheduler:
+        return DaskPool(opts.scheduler, opts.time_limit_s)
+    return LocalPool(opts.workers, opts.time_limit_s)
+
+
+def _progress(outcomes: Iterable[dict[str, Any]], total: int, enabled: bool) -> Iterator[dict[str, Any]]:
+    from tqdm import tqdm
+
+    with tqdm(total=total, disable=not enabled, unit="clip", desc="batch") as bar:
+        for outcome in outcomes:
+            bar.update(1)
+            bar.set_postfix_str(outcome["status"])
+            yield outcome
+
+
+def run_batch(opts: BatchOptions) -> BatchResult:
+    """Plan, run what is not done yet, store, and write ``index.html`` and ``summary.csv``."""
+    if opts.out.exists() and not opts.out.is_dir():
+        raise InputError("the output folder is a file; choose another --out", opts.out)
+    if opts.time_limit_s <= 0:
+        raise InputError(f"--time-limit must be positive, got {opts.time_limit_s:g}")
+    jobs, ignored = plan(opts.input)
+    jobs, duplicates = _unique(jobs)
+    opts.out.mkdir(parents=True, exist_ok=True)
+    _clean_leftovers(opts.out)
+    rows_by_key: dict[str, Row] = {}
+    with HistoryDB(opts.db) as db:
+        todo = []
+        for job in jobs:
+            before = _done_before(db, job)
+            if before is None:
+                todo.append(job)
+            else:
+                rows_by_key[job.key] = before
+        by_key = {job.key: job for job in todo}
+        tasks: list[Task] = [
+            ({**job.to_dict(), "key": job.key}, str(job_folder(opts.out, job))) for job in todo
+        ]
+        if tasks:
+            for outcome in _progress(_pool(opts).run(tasks), len(tasks), opts.progress):
+                rows_by_key[outcome["key"]] = _store(db, by_key[outcome["key"]], outcome)
+        histories = _write_histories(db, jobs, opts.out)
+        db_path = db.path
+    rows = [rows_by_key[job.key] for job in jobs]
+    rows += [Row("ignored", None, None, s.path, {}, None, s.reason, None) for s in (*duplicates, *ignored)]
+    title = f"{opts.input} · {'Dask ' + opts.scheduler if opts.scheduler else f'{opts.workers} worker(s)'}"
+    index = write_index(rows, opts.out, title, histories)
+    summary = write_summary_csv(rows, opts.out)
+    return BatchResult(rows, index, summary, db_path)
+
+
+def default_workers() -> int:
+    """One worker per CPU core."""
+    return max(1, os.cpu_count() or 1)

@@ -1,0 +1,150 @@
+"""The batch's own outputs: ``summary.csv`` and ``index.html``, one row per clip."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from posture.io.atomic import atomic_open
+from posture.report.html import _CSS, _e
+
+#: The headline measures shown for every clip (empty where they do not apply).
+HEADLINE = (
+    "view", "pelvic_obliquity_deg", "hip_height_diff_mm", "anterior_pelvic_tilt_deg", "cadence_spm",
+    "stance_pct_left", "stance_pct_right", "stance_time_si_pct", "findings",
+)  # fmt: skip
+#: Short column titles for the HTML table.
+LABELS = {
+    "view": "view", "pelvic_obliquity_deg": "obliquity (°)", "hip_height_diff_mm": "hip diff. (mm)",
+    "anterior_pelvic_tilt_deg": "ant. tilt (°)", "cadence_spm": "cadence (/min)",
+    "stance_pct_left": "stance L (%)", "stance_pct_right": "stance R (%)",
+    "stance_time_si_pct": "stance SI (%)", "findings": "findings",
+}  # fmt: skip
+COLUMNS = ("status", "client", "kind", "file", *HEADLINE, "seconds", "reason", "report")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One clip's line in the summary."""
+
+    status: str  # done | skipped (done before) | failed | timeout | ignored
+    client: str | None
+    kind: str | None
+    file: str
+    headline: Mapping[str, Any]
+    seconds: float | None
+    reason: str | None
+    report: str | None  # path of report.html
+
+    def cells(self, out: Path) -> dict[str, Any]:
+        """The CSV cells (the report as a path relative to ``out``)."""
+        report = None if self.report is None else _relative(Path(self.report), out)
+        base = {"status": self.status, "client": self.client, "kind": self.kind, "file": self.file}
+        return {**base, **{k: self.headline.get(k) for k in HEADLINE}, "seconds": self.seconds,
+                "reason": self.reason, "report": report}  # fmt: skip
+
+
+def _value(document: Mapping[str, Any], name: str) -> float | None:
+    m = document.get("measures", {}).get(name)
+    return None if m is None else m.get("value")
+
+
+def headline(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The headline numbers of a photo or gait result document."""
+    view = document.get("view")
+    out: dict[str, Any] = {
+        "view": view.get("view") if isinstance(view, Mapping) else view,
+        "findings": "; ".join(f["title"] for f in document.get("findings", [])),
+    }
+    if document.get("kind") == "photo":
+        for name in ("pelvic_obliquity_deg", "hip_height_diff_mm", "anterior_pelvic_tilt_deg"):
+            out[name] = _value(document, name)
+        return out
+    spatio = document.get("spatiotemporal", {})
+    out["cadence_spm"] = spatio.get("cadence_spm", {}).get("mean")
+    for side in ("left", "right"):
+        out[f"stance_pct_{side}"] = spatio.get(side, {}).get("stance_pct", {}).get("mean")
+    out["stance_time_si_pct"] = document.get("symmetry", {}).get("stance_time_s", {}).get("si_pct")
+    return out
+
+
+def _relative(target: Path, out: Path) -> str:
+    try:
+        return Path(os.path.relpath(target.resolve(), out.resolve())).as_posix()
+    except ValueError:  # another drive
+        return target.resolve().as_uri()
+
+
+def write_summary_csv(rows: Sequence[Row], out: Path) -> Path:
+    """``out/summary.csv``, written atomically."""
+    path = out / "summary.csv"
+    with atomic_open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(row.cells(out) for row in rows)
+    return path
+
+
+def _cell(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return _e(value)
+
+
+def _html_row(row: Row, out: Path) -> str:
+    cells = row.cells(out)
+    link = f'<a href="{_e(cells["report"])}">report</a>' if cells["report"] else ""
+    status = f'<span class="badge {"confident" if row.status in ("done", "skipped") else "marked"}">'
+    values = "".join(f"<td class='num'>{_cell(cells[k])}</td>" for k in HEADLINE[1:-1])
+    return (
+        f"<tr><td>{status}{_e(row.status)}</span></td><td>{_cell(row.client)}</td><td>{_cell(row.kind)}</td>"
+        f"<td>{_e(Path(row.file).name)}</td><td>{_cell(cells['view'])}</td>{values}<td>{_cell(cells['findings'])}"
+        f"<div class='muted'>{_cell(row.reason)}</div></td><td>{link}</td></tr>"
+    )
+
+
+_WIDE = " main { max-width: 1200px; } td, th { font-size: 13px; }"
+
+
+def _histories(histories: Mapping[str, Path], out: Path) -> str:
+    if not histories:
+        return ""
+    items = "".join(
+        f'<li><a href="{_e(_relative(path, out))}">{_e(client)}</a></li>'
+        for client, path in histories.items()
+    )
+    return f"<section><h2>Client histories</h2><ul>{items}</ul></section>"
+
+
+def write_index(
+    rows: Sequence[Row], out: Path, title: str, histories: Mapping[str, Path] | None = None
+) -> Path:
+    """``out/index.html``: a self-contained table of every clip with a link to its report."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    tally = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    titles = ("status", "client", "kind", "file", *(LABELS[h] for h in HEADLINE[:-1]))
+    heads = "".join(f"<th>{_e(h)}</th>" for h in titles)
+    body = "".join(_html_row(row, out) for row in rows)
+    page = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>Batch summary</title><style>{_CSS}{_WIDE}</style></head>\n"
+        "<body><main>"
+        f"<header><h1>Batch summary</h1><div class='sub'>{_e(title)}</div><div class='meta'>"
+        f"{_e(datetime.now().strftime('%Y-%m-%d %H:%M'))} · {len(rows)} file(s): {_e(tally)}</div></header>"
+        f"<table><thead><tr>{heads}<th>findings / reason</th><th></th></tr></thead>"
+        f"<tbody>{body}</tbody></table>{_histories(histories or {}, out)}"
+        "</main></body></html>\n"
+    )
+    path = out / "index.html"
+    with atomic_open(path, "w", encoding="utf-8") as handle:
+        handle.write(page)
+    return path
