@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 CORE   := $(VENV)/.core
 STAMP  := $(VENV)/.full
 
-.PHONY: install demo test lint samples bench bench-photo bench-gait clean
+.PHONY: install demo test lint samples bench bench-photo bench-gait bench-batch clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,9 @@ bench-photo: $(STAMP)  ## standing-check accuracy on synthetic bodies with known
 bench-gait: $(STAMP)  ## gait event and timing accuracy on synthetic walkers, and speed
 	$(PY) benchmarks/bench_gait.py --out benchmarks/results/gait.md
 	$(PY) benchmarks/bench_gait_speed.py --out benchmarks/results/gait_speed.md
+
+bench-batch: $(STAMP)  ## batch throughput: 1 and 2 local workers, 2-worker Dask LocalCluster
+	$(PY) benchmarks/bench_batch.py --out benchmarks/results/batch.md
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
