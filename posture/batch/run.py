@@ -111,6 +111,11 @@ def _store(db: HistoryDB, job: Job, outcome: dict[str, Any]) -> Row:
                outcome.get("reason"), report)  # fmt: skip
 
 
+def _expected_cost(job: Job) -> tuple[bool, int]:
+    """Videos before pictures, larger files first."""
+    return job.kind == "gait", Path(job.path).stat().st_size
+
+
 def _clean_leftovers(out: Path) -> None:
     """Remove temporary folders a killed run left behind."""
     for leftover in out.glob(f"*/{WORK_PREFIX}*"):
@@ -162,6 +167,7 @@ def run_batch(opts: BatchOptions) -> BatchResult:
             else:
                 rows_by_key[job.key] = before
         by_key = {job.key: job for job in todo}
+        todo.sort(key=_expected_cost, reverse=True)  # longest first: no worker idles at the end
         tasks: list[Task] = [
             ({**job.to_dict(), "key": job.key}, str(job_folder(opts.out, job))) for job in todo
         ]

@@ -6,18 +6,21 @@ Every outcome is a plain dict (it crosses process and machine boundaries):
 ``key``, ``status`` (``done``/``failed``/``timeout``), ``reason``, ``out_dir``,
 ``document`` (the result, when done) and ``seconds``.
 
-Run as ``python -m posture.batch.work`` it reads one job (JSON) on standard input and
-writes its outcome (JSON) on standard output; the Dask backend uses this to enforce
-the per-clip time limit by ending the process.
+Run as ``python -m posture.batch.work`` it serves jobs (JSON lines on standard input,
+outcomes on standard output) until its input closes: :class:`WorkerServer` keeps one
+such child per worker thread, local or on a Dask worker, and ends it when a clip runs
+past the time limit.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -80,21 +83,91 @@ def execute(job: dict[str, Any], out_dir: str) -> dict[str, Any]:
     return outcome
 
 
-def execute_in_subprocess(job: dict[str, Any], out_dir: str, time_limit_s: float) -> dict[str, Any]:
-    """:func:`execute` in a child process that is ended after ``time_limit_s`` seconds."""
-    start = time.perf_counter()
-    request = json.dumps({"job": job, "out_dir": out_dir})
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "posture.batch.work"], input=request, capture_output=True, text=True,
-            timeout=time_limit_s, check=False,
-        )  # fmt: skip
-    except subprocess.TimeoutExpired:
-        return timeout_outcome(job, out_dir, time_limit_s, time.perf_counter() - start)
-    if done.returncode != 0 or not done.stdout.strip():
-        tail = done.stderr.strip().splitlines()[-1:] or ["no output"]
-        return failed_outcome(job, out_dir, f"worker process ended with code {done.returncode}: {tail[0]}")
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+#: Marks the outcome lines a worker server writes (anything else on its output is ignored).
+MARK = "posture-outcome "
+
+
+class WorkerServer:
+    """A long-lived child process that runs jobs one at a time (``python -m posture.batch.work``).
+
+    The child starts once and keeps its imports and model files warm. A job that runs
+    past the time limit has its child killed (the next job starts a new one); a child
+    that dies fails only its own job.
+    """
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._buffer = b""
+
+    def _ensure(self) -> subprocess.Popen[bytes]:
+        if self._proc is None or self._proc.poll() is not None:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "posture.batch.work"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            self._buffer = b""
+        return self._proc
+
+    def run(self, job: dict[str, Any], out_dir: str, time_limit_s: float) -> dict[str, Any]:
+        """Run one job in the child; return its outcome (``timeout``/``failed`` when the child did not)."""
+        start = time.monotonic()
+        proc = self._ensure()
+        assert proc.stdin is not None
+        try:
+            proc.stdin.write((json.dumps({"job": job, "out_dir": out_dir}) + "\n").encode())
+            proc.stdin.flush()
+        except OSError:
+            self.close()
+            return failed_outcome(job, out_dir, "worker process could not be started")
+        line = self._read_outcome(start + time_limit_s)
+        if line is None:
+            self.close()
+            return timeout_outcome(job, out_dir, time_limit_s, time.monotonic() - start)
+        if line == "":
+            code = proc.wait()
+            self._proc = None
+            return failed_outcome(job, out_dir, f"worker process died (exit code {code})")
+        return dict(json.loads(line))
+
+    def _read_outcome(self, deadline: float) -> str | None:
+        """The next outcome line; ``""`` when the child ended, ``None`` at the deadline."""
+        assert self._proc is not None and self._proc.stdout is not None
+        fd = self._proc.stdout.fileno()
+        while True:
+            while b"\n" in self._buffer:
+                line, self._buffer = self._buffer.split(b"\n", 1)
+                text = line.decode("utf-8", "replace")
+                if text.startswith(MARK):
+                    return text[len(MARK) :]
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if not ready:
+                return None
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                return ""
+            self._buffer += chunk
+
+    def close(self) -> None:
+        """End the child (killing it if it is busy)."""
+        if self._proc is not None:
+            if self._proc.poll() is None:
+                self._proc.kill()
+            self._proc.wait()
+            self._proc = None
+
+
+_SERVERS = threading.local()
+
+
+def execute_with_limit(job: dict[str, Any], out_dir: str, time_limit_s: float) -> dict[str, Any]:
+    """Run a job in this thread's own :class:`WorkerServer` (started on first use)."""
+    server = getattr(_SERVERS, "server", None)
+    if server is None:
+        server = _SERVERS.server = WorkerServer()
+    return server.run(job, out_dir, time_limit_s)
 
 
 def timeout_outcome(job: dict[str, Any], out_dir: str, limit: float, seconds: float) -> dict[str, Any]:
@@ -111,12 +184,17 @@ def failed_outcome(job: dict[str, Any], out_dir: str, reason: str) -> dict[str, 
             "seconds": None}  # fmt: skip
 
 
-def _main() -> int:
-    request = json.loads(sys.stdin.read())
-    outcome = execute(request["job"], request["out_dir"])
-    sys.stdout.write("\n" + json.dumps(outcome) + "\n")
+def _serve() -> int:
+    """Read jobs (JSON lines) on standard input until it closes; write each outcome as a marked line."""
+    out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # anything else printed goes to the error stream, never among the outcomes
+    for line in sys.stdin:
+        if line.strip():
+            request = json.loads(line)
+            out.write(MARK + json.dumps(execute(request["job"], request["out_dir"])) + "\n")
+            out.flush()
     return 0
 
 
-if __name__ == "__main__":  # pragma: no cover - run by execute_in_subprocess
-    sys.exit(_main())
+if __name__ == "__main__":  # pragma: no cover - run by WorkerServer
+    sys.exit(_serve())
