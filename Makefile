@@ -32,13 +32,18 @@ demo: $(CORE) models/pose_landmarker_full.task  ## run the main job on the shipp
 	@for f in samples/*.png samples/*.mp4; do \
 		$(BIN)/posture landmarks "$$f" --out "out/landmarks/$$(basename $${f%.*})" --no-progress || exit 1; \
 	done
+	rm -f out/history.sqlite*
 	$(BIN)/posture photo samples/stand_front_hipdrop.png --height-cm 170 --client "Demo client" \
-		--out out/photo/stand_front_hipdrop
+		--date 2026-01-05 --db out/history.sqlite --out out/photo/stand_front_hipdrop
+	$(BIN)/posture photo samples/stand_front_followup.png --height-cm 170 --client "Demo client" \
+		--date 2026-03-02 --db out/history.sqlite --out out/photo/stand_front_followup
 	$(BIN)/posture photo samples/stand_back_level.png --out out/photo/stand_back_level
 	$(BIN)/posture photo samples/stand_side_tilt.png --out out/photo/stand_side_tilt
 	$(BIN)/posture gait samples/walk_side.mp4 --height-cm 175 --out out/gait/walk_side --no-progress
 	$(BIN)/posture gait samples/walk_front.mp4 --out out/gait/walk_front --no-progress
-	@echo "demo outputs are in out/ (open out/photo/*/report.html and out/gait/*/report.html)"
+	$(BIN)/posture history "Demo client" --db out/history.sqlite --out out/history/demo_client
+	@echo "demo outputs are in out/ (open out/photo/*/report.html, out/gait/*/report.html and"
+	@echo "out/history/demo_client/history.html)"
 
 test: $(STAMP)  ## run the test suite
 	$(BIN)/pytest -q

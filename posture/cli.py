@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -122,6 +123,7 @@ def _cmd_gait(args: argparse.Namespace) -> int:
     )
     taken_at = _history_checks(args)
     doc = run_gait(opts)
+    stored = _store(args, doc, [opts.input], opts.out, taken_at)
     spatio = doc["spatiotemporal"]
     print(f"{opts.input}: {doc['view']['view']} view, subject #{doc['subject']['track_id']}, "
           f"{len(doc['events'])} events, cadence {spatio['cadence_spm'].get('mean')} steps/min")  # fmt: skip
@@ -133,7 +135,8 @@ def _cmd_gait(args: argparse.Namespace) -> int:
     for note in doc.get("event_notes", []):
         print(f"  note: {note}")
     print(f"  wrote {opts.out}/report.html, result.json, steps.csv, overlay.mp4, feet.png, steps.png")
-    _store(args, doc, [opts.input], opts.out, taken_at)
+    if stored:
+        print(stored)
     return 0
 
 
@@ -148,15 +151,15 @@ def _history_checks(args: argparse.Namespace) -> datetime | None:
 
 def _store(
     args: argparse.Namespace, doc: dict, sources: list[str], out: Path, taken_at: datetime | None
-) -> None:
-    """Store the check in the history when a client was named."""
+) -> str | None:
+    """Store the check in the history when a client was named; return the line to print."""
     if not args.client:
-        return
+        return None
     from posture.commands.history import store_check
 
     db_path, stored = store_check(doc, args.client, sources, out / "report.html", args.db, taken_at)
     verb = "replaced the earlier session of this file" if stored.replaced else "stored"
-    print(f"  history: {verb} for {args.client!r} in {db_path}")
+    return f"  history: {verb} for {args.client!r} in {db_path}"
 
 
 def _cmd_photo(args: argparse.Namespace) -> int:
@@ -174,6 +177,7 @@ def _cmd_photo(args: argparse.Namespace) -> int:
     )
     taken_at = _history_checks(args)
     doc = run_photo(opts)
+    stored = _store(args, doc, opts.inputs, opts.out, taken_at)
     print(f"{', '.join(opts.inputs)}: {doc['view']} view ({doc['view_reason']})")
     for name, m in doc["measures"].items():
         if m["value"] is not None:
@@ -184,7 +188,8 @@ def _cmd_photo(args: argparse.Namespace) -> int:
     for w in doc["warnings"]:
         print(f"  note: {w}")
     print(f"  wrote {opts.out / 'report.html'}, result.json, annotated.png")
-    _store(args, doc, opts.inputs, opts.out, taken_at)
+    if stored:
+        print(stored)
     return 0
 
 
@@ -277,6 +282,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PostureError as exc:
         print(f"posture {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # the reader went away (e.g. piped into head): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except KeyboardInterrupt:
         print(f"posture {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -39,6 +39,10 @@ STANDING = {
     "stand_front_hipdrop": StandingParams(
         phenotype=FEMALE, view="front", hip_height_diff_mm=15.0, appearance=RED, seed=SEED
     ),
+    # The same client weeks later, hips nearly level: the demo's second history session.
+    "stand_front_followup": StandingParams(
+        phenotype=FEMALE, view="front", hip_height_diff_mm=3.0, appearance=RED, seed=SEED
+    ),
     "stand_back_level": StandingParams(phenotype=HEAVY, view="back", appearance=GREEN, seed=SEED),
     "stand_side_tilt": StandingParams(
         phenotype=MALE, view="left", pelvic_tilt_deg=15.0, appearance=RED, seed=SEED
