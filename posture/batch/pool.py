@@ -12,6 +12,7 @@ Dask workers; they need this package installed and the clips' paths readable.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -32,7 +33,9 @@ class LocalPool:
 
     def run(self, tasks: Sequence[Task]) -> Iterator[dict[str, Any]]:
         """Run every task; yield each outcome as it arrives."""
-        servers = [WorkerServer() for _ in range(min(self.workers, len(tasks)))]
+        # Workers share the cores: each gets its share of OpenCV threads instead of all of them.
+        threads = max(1, (os.cpu_count() or 1) // self.workers)
+        servers = [WorkerServer(threads) for _ in range(min(self.workers, len(tasks)))]
         free = list(servers)
 
         def work(task: Task) -> dict[str, Any]:
@@ -42,13 +45,13 @@ class LocalPool:
             finally:
                 free.append(server)
 
-        threads = ThreadPoolExecutor(max_workers=len(servers) or 1)
+        executor = ThreadPoolExecutor(max_workers=len(servers) or 1)
         try:
-            futures = [threads.submit(work, task) for task in tasks]
+            futures = [executor.submit(work, task) for task in tasks]
             for future in as_completed(futures):
                 yield future.result()
         finally:
-            threads.shutdown(wait=False, cancel_futures=True)
+            executor.shutdown(wait=False, cancel_futures=True)
             for server in servers:
                 server.close()
 

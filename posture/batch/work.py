@@ -83,6 +83,8 @@ def execute(job: dict[str, Any], out_dir: str) -> dict[str, Any]:
     return outcome
 
 
+#: How many threads OpenCV may use in a worker child (unset: OpenCV's own choice).
+THREADS_ENV = "POSTURE_WORKER_THREADS"
 #: Marks the outcome lines a worker server writes (anything else on its output is ignored).
 MARK = "posture-outcome "
 
@@ -95,15 +97,19 @@ class WorkerServer:
     that dies fails only its own job.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
+        self.threads = threads
         self._proc: subprocess.Popen[bytes] | None = None
         self._buffer = b""
 
     def _ensure(self) -> subprocess.Popen[bytes]:
         if self._proc is None or self._proc.poll() is not None:
+            env = dict(os.environ)
+            if self.threads is not None:
+                env[THREADS_ENV] = str(self.threads)
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", "posture.batch.work"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, env=env,
             )  # fmt: skip
             self._buffer = b""
         return self._proc
@@ -186,6 +192,10 @@ def failed_outcome(job: dict[str, Any], out_dir: str, reason: str) -> dict[str, 
 
 def _serve() -> int:
     """Read jobs (JSON lines) on standard input until it closes; write each outcome as a marked line."""
+    if os.environ.get(THREADS_ENV):
+        import cv2
+
+        cv2.setNumThreads(int(os.environ[THREADS_ENV]))
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # anything else printed goes to the error stream, never among the outcomes
     for line in sys.stdin:
