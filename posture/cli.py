@@ -68,9 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _cmd_gait(args: argparse.Namespace) -> int:
     from posture.commands.gait import GaitOptions, run_gait
 
+    out = args.out or _default_out(args.video, "gait")
     opts = GaitOptions(
         input=args.video,
-        out=args.out or _default_out(args.video, "gait"),
+        out=out,
         view=args.view,
         subject=args.subject,
         height_cm=args.height_cm,
@@ -89,16 +90,17 @@ def _cmd_gait(args: argparse.Namespace) -> int:
         print(f"  finding: {f['title']} ({f['severity']})")
     for note in doc.get("event_notes", []):
         print(f"  note: {note}")
-    print(f"  wrote {opts.out}/report.html, result.json, steps.csv, overlay.mp4, feet.png, steps.png")
+    print(f"  wrote {out}/report.html, result.json, steps.csv, overlay.mp4, feet.png, steps.png")
     return 0
 
 
 def _cmd_photo(args: argparse.Namespace) -> int:
     from posture.commands.photo import PhotoOptions, run_photo
 
+    out = args.out or _default_out(args.inputs[0], "photo")
     opts = PhotoOptions(
         inputs=list(args.inputs),
-        out=args.out or _default_out(args.inputs[0], "photo"),
+        out=out,
         view=None if args.view == "auto" else View(args.view),
         height_cm=args.height_cm,
         marker_mm=args.marker_mm,
@@ -116,7 +118,7 @@ def _cmd_photo(args: argparse.Namespace) -> int:
         print(f"  finding: {f['title']} ({f['severity']})")
     for w in doc["warnings"]:
         print(f"  note: {w}")
-    print(f"  wrote {opts.out / 'report.html'}, result.json, annotated.png")
+    print(f"  wrote {out / 'report.html'}, result.json, annotated.png")
     return 0
 
 
