@@ -4,6 +4,10 @@ The public API::
 
     import posture
     seq = posture.load_pose("samples/stand_front_level.png")   # -> PoseSequence
+    check = posture.check_standing("samples/stand_front_hipdrop.png", height_cm=170)  # -> StandingCheck
+    walk = posture.analyse_walk("samples/walk_side.mp4", height_cm=175)  # -> WalkAnalysis
+
+Names are imported on first use, so ``import posture`` stays light.
 """
 
 from __future__ import annotations
@@ -12,12 +16,27 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Landmark", "PoseSequence", "Side", "SIDE_PAIRS", "load_pose", "select_subject", "__version__"]
+__all__ = [
+    "Landmark",
+    "PoseSequence",
+    "PostureError",
+    "Side",
+    "SIDE_PAIRS",
+    "StandingCheck",
+    "WalkAnalysis",
+    "analyse_walk",
+    "check_standing",
+    "load_pose",
+    "select_subject",
+    "__version__",
+]
 
 if TYPE_CHECKING:
+    from posture.api import StandingCheck, WalkAnalysis, analyse_walk, check_standing
     from posture.data.sequence import PoseSequence
     from posture.data.skeleton import SIDE_PAIRS, Landmark, Side
     from posture.data.tracking import select_subject
+    from posture.errors import PostureError
     from posture.pose.run import load_pose
 
 _LAZY = {
@@ -27,6 +46,11 @@ _LAZY = {
     "SIDE_PAIRS": "posture.data.skeleton",
     "select_subject": "posture.data.tracking",
     "load_pose": "posture.pose.run",
+    "PostureError": "posture.errors",
+    "StandingCheck": "posture.api",
+    "WalkAnalysis": "posture.api",
+    "check_standing": "posture.api",
+    "analyse_walk": "posture.api",
 }
 
 

@@ -111,9 +111,10 @@ def _history_parsers(sub: argparse._SubParsersAction) -> None:
 def _cmd_gait(args: argparse.Namespace) -> int:
     from posture.commands.gait import GaitOptions, run_gait
 
+    out = args.out or _default_out(args.video, "gait")
     opts = GaitOptions(
         input=args.video,
-        out=args.out or _default_out(args.video, "gait"),
+        out=out,
         view=args.view,
         subject=args.subject,
         height_cm=args.height_cm,
@@ -123,7 +124,7 @@ def _cmd_gait(args: argparse.Namespace) -> int:
     )
     taken_at = _history_checks(args)
     doc = run_gait(opts)
-    stored = _store(args, doc, [opts.input], opts.out, taken_at)
+    stored = _store(args, doc, [opts.input], out, taken_at)
     spatio = doc["spatiotemporal"]
     print(f"{opts.input}: {doc['view']['view']} view, subject #{doc['subject']['track_id']}, "
           f"{len(doc['events'])} events, cadence {spatio['cadence_spm'].get('mean')} steps/min")  # fmt: skip
@@ -134,7 +135,7 @@ def _cmd_gait(args: argparse.Namespace) -> int:
         print(f"  finding: {f['title']} ({f['severity']})")
     for note in doc.get("event_notes", []):
         print(f"  note: {note}")
-    print(f"  wrote {opts.out}/report.html, result.json, steps.csv, overlay.mp4, feet.png, steps.png")
+    print(f"  wrote {out}/report.html, result.json, steps.csv, overlay.mp4, feet.png, steps.png")
     if stored:
         print(stored)
     return 0
@@ -165,9 +166,10 @@ def _store(
 def _cmd_photo(args: argparse.Namespace) -> int:
     from posture.commands.photo import PhotoOptions, run_photo
 
+    out = args.out or _default_out(args.inputs[0], "photo")
     opts = PhotoOptions(
         inputs=list(args.inputs),
-        out=args.out or _default_out(args.inputs[0], "photo"),
+        out=out,
         view=None if args.view == "auto" else View(args.view),
         height_cm=args.height_cm,
         marker_mm=args.marker_mm,
@@ -177,7 +179,7 @@ def _cmd_photo(args: argparse.Namespace) -> int:
     )
     taken_at = _history_checks(args)
     doc = run_photo(opts)
-    stored = _store(args, doc, opts.inputs, opts.out, taken_at)
+    stored = _store(args, doc, opts.inputs, out, taken_at)
     print(f"{', '.join(opts.inputs)}: {doc['view']} view ({doc['view_reason']})")
     for name, m in doc["measures"].items():
         if m["value"] is not None:
@@ -187,7 +189,7 @@ def _cmd_photo(args: argparse.Namespace) -> int:
         print(f"  finding: {f['title']} ({f['severity']})")
     for w in doc["warnings"]:
         print(f"  note: {w}")
-    print(f"  wrote {opts.out / 'report.html'}, result.json, annotated.png")
+    print(f"  wrote {out / 'report.html'}, result.json, annotated.png")
     if stored:
         print(stored)
     return 0

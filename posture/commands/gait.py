@@ -1,4 +1,9 @@
-"""``posture gait``: walking analysis: result.json, steps.csv, plots, overlay.mp4 and report.html."""
+"""``posture gait``: walking analysis: result.json, steps.csv, plots, overlay.mp4 and report.html.
+
+:func:`analyse_video` does the analysis and returns data; :func:`write_gait` writes the
+files. The command (:func:`run_gait`) and the Python API (:func:`posture.analyse_walk`)
+both go through them.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +21,11 @@ from posture.annotate.gait import draw_gait_frame, marks_from_events
 from posture.annotate.video import VideoWriter
 from posture.commands.checks import check_height_cm, check_out_dir, document_header
 from posture.data.sequence import PoseSequence
-from posture.data.skeleton import Landmark as L
 from posture.errors import InputError
-from posture.findings import evaluate, load_knowledge, recommend
-from posture.gait.analysis import GaitResult, analyse_gait
+from posture.findings import Finding, Knowledge, Recommendation, evaluate, load_knowledge, recommend
+from posture.gait.analysis import VIEWS, GaitResult, analyse_gait
 from posture.io.atomic import atomic_open
+from posture.measures.types import Measure
 from posture.pose.bundle import resolve_model
 from posture.pose.landmarker import PoseOptions
 from posture.pose.run import track_source
@@ -29,6 +34,8 @@ from posture.report.plots import plot_foot_trajectories, plot_step_series
 from posture.sources.video import open_source
 
 SCHEMA_VERSION = 1
+#: The files :func:`write_gait` writes.
+OUTPUT_FILES = ("result.json", "steps.csv", "overlay.mp4", "feet.png", "steps.png", "report.html")
 STEP_COLUMNS = (
     "side", "heel_strike_s", "toe_off_s", "next_heel_strike_s", "step_time_s", "stride_time_s", "stance_s",
     "swing_s", "double_support_s", "stance_pct", "step_length_m", "foot_strike", "foot_angle_deg",
@@ -37,10 +44,10 @@ STEP_COLUMNS = (
 
 @dataclass(frozen=True)
 class GaitOptions:
-    """Options of ``posture gait``."""
+    """Options of ``posture gait`` (``out=None``: analyse only, write nothing)."""
 
     input: str
-    out: Path
+    out: Path | None = None
     view: str = "auto"
     subject: int | None = None
     height_cm: float | None = None
@@ -50,18 +57,47 @@ class GaitOptions:
     progress: bool = True
 
 
-def run_gait(opts: GaitOptions) -> dict[str, Any]:
-    """Track, analyse and write every output; return the result document."""
-    check_height_cm(opts.height_cm)
-    check_out_dir(opts.out)
+@dataclass(frozen=True)
+class GaitAnalysis:
+    """What the walking analysis found, before anything is written."""
+
+    source: str
+    sequence: PoseSequence
+    result: GaitResult
+    measures: dict[str, Measure]
+    findings: list[Finding]
+    recommendations: list[Recommendation]
+    knowledge: Knowledge
+    doc: dict[str, Any]
+
+
+def _track(opts: GaitOptions) -> PoseSequence:
+    """Every person's landmarks over the clip (refuses still images)."""
     model = resolve_model(opts.model)
     source = open_source(opts.input)
     try:
         if source.info.kind != "video":
             raise InputError("gait analysis needs a video, not a still image", opts.input)
-        seq = track_source(source, model, PoseOptions(max_people=opts.max_people), opts.progress)
+        return track_source(source, model, PoseOptions(max_people=opts.max_people), opts.progress)
     finally:
         source.close()
+
+
+def analyse_video(opts: GaitOptions) -> GaitAnalysis:
+    """Track the walker, find the events, measure and judge the findings; write nothing.
+
+    Raises
+    ------
+    InputError
+        A bad option, an unreadable or still input, an unknown subject, or a clip
+        that cannot be analysed.
+    """
+    check_height_cm(opts.height_cm)
+    if opts.view not in VIEWS:
+        raise InputError(f"view must be one of {', '.join(VIEWS)}, not {opts.view!r}")
+    if opts.out is not None:
+        check_out_dir(opts.out)
+    seq = _track(opts)
     if opts.subject is not None and opts.subject not in seq.track_id:
         raise InputError(f"--subject {opts.subject}: no such person; track ids: {seq.track_id.tolist()}")
     try:
@@ -73,26 +109,43 @@ def run_gait(opts: GaitOptions) -> dict[str, Any]:
     findings = evaluate(measures, knowledge)
     recommendations = recommend(findings, knowledge)
     doc = _document(result, opts, seq, findings, recommendations)
-    opts.out.mkdir(parents=True, exist_ok=True)
-    images = _plots(seq, result, opts.out)
-    write_overlay(opts.input, seq, result, opts.out / "overlay.mp4", opts.progress)
-    _write_steps(result, opts.out / "steps.csv")
-    with atomic_open(opts.out / "result.json") as handle:
-        json.dump(doc, handle, indent=2)
+    return GaitAnalysis(opts.input, seq, result, measures, findings, recommendations, knowledge, doc)
+
+
+def write_gait(analysis: GaitAnalysis, out: Path, progress: bool = False) -> list[Path]:
+    """Write every output file into ``out`` (created); return their paths.
+
+    The overlay needs a second pass over ``analysis.source``.
+    """
+    seq, result = analysis.sequence, analysis.result
+    out.mkdir(parents=True, exist_ok=True)
+    images = _plots(result, out, seq.image_size[1])
+    write_overlay(analysis.source, seq, result, out / "overlay.mp4", progress)
+    _write_steps(result, out / "steps.csv")
+    with atomic_open(out / "result.json") as handle:
+        json.dump(analysis.doc, handle, indent=2)
     html = render_report(
         title="Walking analysis",
         subtitle=f"{result.view} view, {len(result.events)} events, subject #{result.subject['track_id']}",
         images=images,
-        measures=[m for m in measures.values() if m.value is not None],
-        findings=findings,
-        recommendations=recommendations,
-        general=knowledge.general,
-        provenance=doc["provenance"],
-        client=opts.client,
+        measures=[m for m in analysis.measures.values() if m.value is not None],
+        findings=analysis.findings,
+        recommendations=analysis.recommendations,
+        general=analysis.knowledge.general,
+        provenance=analysis.doc["provenance"],
+        client=analysis.doc["client"],
         warnings=list(result.notes),
     )
-    write_report(opts.out / "report.html", html)
-    return doc
+    write_report(out / "report.html", html)
+    return [out / name for name in OUTPUT_FILES]
+
+
+def run_gait(opts: GaitOptions) -> dict[str, Any]:
+    """Track, analyse and write every output (when ``opts.out`` is set); return the result document."""
+    analysis = analyse_video(opts)
+    if opts.out is not None:
+        write_gait(analysis, opts.out, opts.progress)
+    return analysis.doc
 
 
 def _document(
@@ -122,20 +175,16 @@ def _write_steps(result: GaitResult, path: Path) -> None:
             writer.writerow(row)
 
 
-def _plots(seq: PoseSequence, result: GaitResult, out: Path) -> list[tuple[str, np.ndarray]]:
-    person = seq.person(int(result.subject["track_id"]))
-    height = seq.image_size[1]
-    feet = {
-        side: {"heel": height - person.xy(heel)[:, 1], "toe": height - person.xy(toe)[:, 1]}
-        for side, heel, toe in (
-            ("left", L.LEFT_HEEL, L.LEFT_FOOT_INDEX),
-            ("right", L.RIGHT_HEEL, L.RIGHT_FOOT_INDEX),
-        )
+def _plots(result: GaitResult, out: Path, image_height: int) -> list[tuple[str, np.ndarray]]:
+    feet = result.feet
+    heights = {
+        side: {"heel": image_height - feet.heel[side][:, 1], "toe": image_height - feet.toe[side][:, 1]}
+        for side in ("left", "right")
     }
     events = [e.to_dict() for e in result.events]
     paths = [
         ("Heel and toe trajectories with the detected events", plot_foot_trajectories(
-            seq.time_s, feet, events, out / "feet.png")),
+            feet.time_s, heights, events, out / "feet.png")),
         ("Left against right, step by step", plot_step_series(result.steps, out / "steps.png")),
     ]  # fmt: skip
     return [(caption, cv2.imread(str(path))) for caption, path in paths]

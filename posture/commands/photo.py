@@ -1,4 +1,9 @@
-"""``posture photo``: the standing check, written as result.json, report.html and annotated.png."""
+"""``posture photo``: the standing check, written as result.json, report.html and annotated.png.
+
+:func:`analyse_photos` does the check and returns data; :func:`write_photo` writes the
+files. The command (:func:`run_photo`) and the Python API (:func:`posture.check_standing`)
+both go through them.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ from posture.annotate.photo import annotate_standing
 from posture.annotate.privacy import blur_faces
 from posture.commands.checks import check_height_cm, check_out_dir, check_range, document_header
 from posture.errors import InputError, NoPersonError
-from posture.findings import evaluate, load_knowledge, recommend
+from posture.findings import Finding, Knowledge, Recommendation, evaluate, load_knowledge, recommend
 from posture.io.atomic import atomic_open, atomic_path
 from posture.measures.photo import View
 from posture.pose.bundle import ModelInfo, resolve_model
@@ -27,20 +32,38 @@ from posture.sources.video import open_source
 SCHEMA_VERSION = 1
 #: Frames sampled from a standing video.
 VIDEO_FRAMES = 8
+#: The files :func:`write_photo` writes.
+OUTPUT_FILES = ("annotated.png", "report.html", "result.json")
 
 
 @dataclass(frozen=True)
 class PhotoOptions:
-    """Options of ``posture photo``."""
+    """Options of ``posture photo`` (``out=None``: analyse only, write nothing)."""
 
     inputs: list[str]
-    out: Path
+    out: Path | None = None
     view: View | None = None
     height_cm: float | None = None
     marker_mm: float | None = None
     client: str | None = None
     blur_faces: bool = False
     model: str | None = None
+
+
+@dataclass(frozen=True)
+class PhotoAnalysis:
+    """What the standing check found, before anything is written.
+
+    ``annotated`` is the first picture with the hip line, shoulder line, plumb line
+    and numbers drawn on it, BGR uint8 (faces blurred when asked).
+    """
+
+    result: StandingResult
+    findings: list[Finding]
+    recommendations: list[Recommendation]
+    knowledge: Knowledge
+    doc: dict[str, Any]
+    annotated: np.ndarray
 
 
 def _frames_of(spec: str) -> list[tuple[str, np.ndarray]]:
@@ -57,13 +80,24 @@ def _frames_of(spec: str) -> list[tuple[str, np.ndarray]]:
 
 
 def _check_options(opts: PhotoOptions) -> None:
+    if not opts.inputs:
+        raise InputError("no picture given (expected one or more photos, or a short standing video)")
     check_height_cm(opts.height_cm)
     check_range("--marker-mm", opts.marker_mm, 10, 1000, "a marker size", "mm")
-    check_out_dir(opts.out)
+    if opts.out is not None:
+        check_out_dir(opts.out)
 
 
-def run_photo(opts: PhotoOptions) -> dict[str, Any]:
-    """Analyse the pictures and write the outputs; return the result document."""
+def analyse_photos(opts: PhotoOptions) -> PhotoAnalysis:
+    """Read the pictures, run the standing check, judge the findings; write nothing.
+
+    Raises
+    ------
+    InputError
+        A bad option, an unreadable input, or no picture that can be measured.
+    NoPersonError
+        No person in any picture.
+    """
     _check_options(opts)
     images = [frame for spec in opts.inputs for frame in _frames_of(spec)]
     model = resolve_model(opts.model)
@@ -83,25 +117,39 @@ def run_photo(opts: PhotoOptions) -> dict[str, Any]:
     recommendations = recommend(findings, knowledge)
     doc = result_document(result, opts, model, findings, recommendations)
     annotated = _annotated(result, opts.blur_faces)
-    opts.out.mkdir(parents=True, exist_ok=True)
-    with atomic_path(opts.out / "annotated.png") as tmp:
-        tmp.write_bytes(cv2.imencode(".png", annotated)[1].tobytes())
+    return PhotoAnalysis(result, findings, recommendations, knowledge, doc, annotated)
+
+
+def write_photo(analysis: PhotoAnalysis, out: Path) -> list[Path]:
+    """Write annotated.png, report.html and result.json into ``out`` (created); return their paths."""
+    result = analysis.result
+    out.mkdir(parents=True, exist_ok=True)
+    with atomic_path(out / "annotated.png") as tmp:
+        tmp.write_bytes(cv2.imencode(".png", analysis.annotated)[1].tobytes())
     html = render_report(
         title="Standing posture check",
         subtitle=f"{result.view.value} view, {len(result.pictures)} picture(s)",
-        images=[("Annotated picture", annotated)],
+        images=[("Annotated picture", analysis.annotated)],
         measures=list(result.measures.values()),
-        findings=findings,
-        recommendations=recommendations,
-        general=knowledge.general,
-        provenance=doc["provenance"],
-        client=opts.client,
+        findings=analysis.findings,
+        recommendations=analysis.recommendations,
+        general=analysis.knowledge.general,
+        provenance=analysis.doc["provenance"],
+        client=analysis.doc["client"],
         warnings=result.warnings,
     )
-    write_report(opts.out / "report.html", html)
-    with atomic_open(opts.out / "result.json") as handle:
-        json.dump(doc, handle, indent=2)
-    return doc
+    write_report(out / "report.html", html)
+    with atomic_open(out / "result.json") as handle:
+        json.dump(analysis.doc, handle, indent=2)
+    return [out / name for name in OUTPUT_FILES]
+
+
+def run_photo(opts: PhotoOptions) -> dict[str, Any]:
+    """Analyse the pictures and write the outputs (when ``opts.out`` is set); return the result document."""
+    analysis = analyse_photos(opts)
+    if opts.out is not None:
+        write_photo(analysis, opts.out)
+    return analysis.doc
 
 
 def _annotated(result: StandingResult, blur: bool) -> np.ndarray:

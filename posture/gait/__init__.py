@@ -1,5 +1,5 @@
 """Walking analysis: events, spatiotemporal parameters, symmetry, heel-to-toe pattern, frontal measures."""
 
-from posture.gait.analysis import GaitResult, analyse_gait
+from posture.gait.analysis import FootTracks, GaitResult, analyse_gait
 
-__all__ = ["GaitResult", "analyse_gait"]
+__all__ = ["FootTracks", "GaitResult", "analyse_gait"]

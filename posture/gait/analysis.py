@@ -55,6 +55,27 @@ TOE = {Side.LEFT: L.LEFT_FOOT_INDEX, Side.RIGHT: L.RIGHT_FOOT_INDEX}
 SIDES = (Side.LEFT, Side.RIGHT)
 
 
+@dataclass(frozen=True)
+class FootTracks:
+    """Heel and toe positions of both feet over the clip, as the events were found on them.
+
+    Gaps up to :data:`~posture.gait.conditioning.MAX_GAP_S` filled and low-passed;
+    inside each walking segment also the near/far leg swap repair of side views,
+    i.e. the very signals the events were timed on.
+
+    Attributes
+    ----------
+    time_s : (T,) float
+        Frame times in seconds.
+    heel, toe : dict of {"left", "right"} -> (T, 2) float
+        Pixel positions, x right and y down (image axes); NaN = not seen.
+    """
+
+    time_s: np.ndarray
+    heel: dict[str, np.ndarray]
+    toe: dict[str, np.ndarray]
+
+
 @dataclass
 class GaitResult:
     """Everything measured on one walking clip (see :meth:`to_dict` for result.json)."""
@@ -74,6 +95,7 @@ class GaitResult:
     contacts: list[fs.Contact]
     frontal: dict[str, Any]
     scale_px_per_m: float | None
+    feet: FootTracks
     settings: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -280,7 +302,8 @@ def condition(
 # --------------------------------------------------------------------------- analysis
 def _segment_events(
     xy: np.ndarray, z: np.ndarray, time_s: np.ndarray, fps: float, seg: cond.Segment, lateral: bool
-) -> tuple[list[GaitEvent], list[str]]:
+) -> tuple[list[GaitEvent], list[str], np.ndarray]:
+    """Events of one walking segment, with notes and the segment's conditioned (t, 33, 2) landmarks."""
     sl = slice(seg.start, seg.stop)
     part, notes = condition(xy[sl], z[sl], fps, lateral)
     body = float(np.nanmedian(body_height_px(part)))
@@ -294,7 +317,19 @@ def _segment_events(
         found += rep.events
         notes += rep.notes
     ordered = enforce_order(found)
-    return ordered.events, notes + ordered.notes
+    return ordered.events, notes + ordered.notes, part
+
+
+def _foot_tracks(
+    smooth: np.ndarray, parts: list[tuple[cond.Segment, np.ndarray]], t: np.ndarray
+) -> FootTracks:
+    """Heel and toe tracks: the whole-clip low-pass, with each segment's conditioned landmarks put in."""
+    xy = smooth.copy()
+    for seg, part in parts:
+        xy[seg.start : seg.stop] = part
+    heel = {str(s): xy[:, HEEL[s]].copy() for s in SIDES}
+    toe = {str(s): xy[:, TOE[s]].copy() for s in SIDES}
+    return FootTracks(np.asarray(t, dtype=float).copy(), heel, toe)
 
 
 def _stances(events: list[GaitEvent], side: Side) -> list[tuple[float, float]]:
@@ -406,13 +441,15 @@ def analyse_gait(
             f"{int(filled[..., 0].any(axis=1).sum())} frame(s) with gaps up to {cond.MAX_GAP_S} s filled"
         )
     events: list[GaitEvent] = []
+    parts = []
     for seg in segments:
         if not lateral:
             xy_seg, swapped = relabel_frontal(xy[seg.start : seg.stop], seg.direction == "towards_camera")
             xy[seg.start : seg.stop] = xy_seg
             if swapped:
                 notes.append(f"segment {seg.start_s:.1f}-{seg.end_s:.1f} s: side labels mirrored (back view)")
-        found, seg_notes = _segment_events(xy, person.z[:, 0], t, fps, seg, lateral)
+        found, seg_notes, part = _segment_events(xy, person.z[:, 0], t, fps, seg, lateral)
+        parts.append((seg, part))
         events += found
         notes += seg_notes
     final_view = _final_view(view, lateral, segments)
@@ -446,6 +483,7 @@ def analyse_gait(
         contacts=contacts,
         frontal=front,
         scale_px_per_m=px_per_m,
+        feet=_foot_tracks(smooth, parts, t),
         settings=_settings(px_per_m),
     )
 

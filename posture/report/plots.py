@@ -1,25 +1,25 @@
-"""Gait plots as PNG images (matplotlib, no display needed)."""
+"""Gait plots as PNG images (matplotlib, no display needed).
+
+Figures are made with :class:`matplotlib.figure.Figure`, not ``pyplot``: nothing here
+chooses or changes the caller's matplotlib backend (a notebook keeps its inline plots).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from posture.io.atomic import atomic_path  # noqa: E402
+from posture.io.atomic import atomic_path
 
 LEFT, RIGHT = "#ff8c00", "#0078ff"  # the overlay's side colours
 COLOURS = {"left": LEFT, "right": RIGHT}
 
 
-def _save(fig: plt.Figure, path: Path) -> Path:
+def _save(fig: Figure, path: Path) -> Path:
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
     return path
 
 
@@ -30,7 +30,8 @@ def plot_foot_trajectories(
 
     ``feet[side]["heel"|"toe"]`` are (T,) heights in pixels above the picture's bottom edge.
     """
-    fig, axes = plt.subplots(2, 1, figsize=(10, 5.5), sharex=True)
+    fig = Figure(figsize=(10, 5.5))
+    axes = fig.subplots(2, 1, sharex=True)
     for ax, side in zip(axes, ("left", "right"), strict=True):
         for part, style in (("heel", "-"), ("toe", "--")):
             ax.plot(time_s, feet[side][part], style, color=COLOURS[side], lw=1.3, label=f"{side} {part}")
@@ -56,7 +57,8 @@ def plot_step_series(steps: list[dict], path: Path) -> Path:
         ("stance_s", "stance time (s)"),
         ("foot_angle_deg", "foot angle at contact (deg)"),
     ]
-    fig, axes = plt.subplots(len(series), 1, figsize=(10, 7), sharex=True)
+    fig = Figure(figsize=(10, 7))
+    axes = fig.subplots(len(series), 1, sharex=True)
     for ax, (key, label) in zip(axes, series, strict=True):
         for side in ("left", "right"):
             rows = [r for r in steps if r["side"] == side and r.get(key) is not None]
