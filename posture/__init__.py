@@ -6,6 +6,8 @@ The public API::
     seq = posture.load_pose("samples/stand_front_level.png")   # -> PoseSequence
     check = posture.check_standing("samples/stand_front_hipdrop.png", height_cm=170)  # -> StandingCheck
     walk = posture.analyse_walk("samples/walk_side.mp4", height_cm=175)  # -> WalkAnalysis
+    with posture.open_history("clients.sqlite") as db:                  # -> HistoryDB
+        db.add(check, "Ann", taken_at=datetime(2026, 1, 5))
 
 Names are imported on first use, so ``import posture`` stays light.
 """
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "HistoryDB",
     "Landmark",
     "PoseSequence",
     "PostureError",
@@ -26,6 +29,7 @@ __all__ = [
     "WalkAnalysis",
     "analyse_walk",
     "check_standing",
+    "open_history",
     "load_pose",
     "select_subject",
     "__version__",
@@ -37,9 +41,12 @@ if TYPE_CHECKING:
     from posture.data.skeleton import SIDE_PAIRS, Landmark, Side
     from posture.data.tracking import select_subject
     from posture.errors import PostureError
+    from posture.history.db import HistoryDB, open_history
     from posture.pose.run import load_pose
 
 _LAZY = {
+    "HistoryDB": "posture.history.db",
+    "open_history": "posture.history.db",
     "PoseSequence": "posture.data.sequence",
     "Landmark": "posture.data.skeleton",
     "Side": "posture.data.skeleton",

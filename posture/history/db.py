@@ -151,6 +151,11 @@ def default_db_path() -> Path:
     return base / "posture" / "history.sqlite"
 
 
+def open_history(path: str | Path | None = None) -> HistoryDB:
+    """Open (or create) the history database; ``None`` = :func:`default_db_path`. Close it when done."""
+    return HistoryDB(path)
+
+
 def check_client_name(name: str) -> str:
     """The client name with outer spaces removed; refuse empty, over-long or control characters."""
     clean = name.strip() if isinstance(name, str) else ""
@@ -379,6 +384,38 @@ class HistoryDB:
         if row is None:
             raise KeyError(session_id)
         return dict(json.loads(row["result"]))
+
+    # --- the Python API's conveniences --------------------------------------------------
+
+    def add(
+        self, result: Any, client: str, *, sources: Sequence[str | Path] | None = None,
+        taken_at: datetime | None = None,
+    ) -> Stored:  # fmt: skip
+        """Store a check for ``client``: a :class:`posture.StandingCheck`, a :class:`posture.WalkAnalysis`
+        or a result document (dict). ``sources`` default to the document's inputs."""
+        from posture.history.store import store_result
+
+        document = result if isinstance(result, dict) else result.doc
+        report = getattr(result, "report_path", None)
+        return store_result(self, document, client, list(sources or document["inputs"]), report, taken_at)
+
+    def series(self, client: str) -> list[Any]:
+        """Every measure of the client over the sessions (:class:`posture.history.Series`)."""
+        from posture.history.compare import load_series
+
+        return load_series(self, client)[1]
+
+    def changes(self, client: str, baseline: datetime | None = None) -> list[Any]:
+        """Then against now for every measure (:class:`posture.history.Change`)."""
+        from posture.history.compare import compare
+
+        return compare(self.series(client), baseline)
+
+    def write_report(self, client: str, out: str | Path, baseline: datetime | None = None) -> Path:
+        """Write ``out/history.html``; return its path."""
+        from posture.history.report import write_history
+
+        return write_history(self, check_client_name(client), Path(out), baseline)
 
     def integrity_check(self) -> str:
         """SQLite's ``PRAGMA integrity_check`` answer (``ok`` when sound)."""
