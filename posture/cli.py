@@ -62,11 +62,21 @@ def build_parser() -> argparse.ArgumentParser:
     ga.add_argument("--model", help="a .task file, or a name in models/")
     ga.add_argument("--out", type=Path, help="output folder (default: out/gait/<video name>)")
     ga.add_argument("--no-progress", action="store_true", help="hide the progress bars")
+    lv = sub.add_parser("live", help="camera check: skeleton, hip and shoulder lines; bursts and walks")
+    lv.add_argument("--camera", default="0", help="a camera index (default 0) or a video file")
+    lv.add_argument("--view", choices=["auto", *[v.value for v in View]], default="auto")
+    lv.add_argument("--height-cm", type=float, help="the subject's height, for millimetre measures")
+    lv.add_argument("--client", help="client name shown in the reports")
+    lv.add_argument("--model", help="a .task file, or a name in models/")
+    lv.add_argument("--out", type=Path, help="output folder (default: out/live/<camera or video name>)")
+    lv.add_argument("--no-window", action="store_true", help="run without a window (keys come from --keys)")
+    lv.add_argument("--frames", type=_positive_int, help="stop after this many frames")
+    lv.add_argument("--keys", help="key presses by frame index, e.g. 40:space,60:r,180:r (space, r, q)")
     return parser
 
 
 def _cmd_gait(args: argparse.Namespace) -> int:
-    from posture.commands.gait import GaitOptions, run_gait
+    from posture.commands.gait import GaitOptions, gait_summary, run_gait
 
     opts = GaitOptions(
         input=args.video,
@@ -78,23 +88,12 @@ def _cmd_gait(args: argparse.Namespace) -> int:
         model=args.model,
         progress=not args.no_progress,
     )
-    doc = run_gait(opts)
-    spatio = doc["spatiotemporal"]
-    print(f"{opts.input}: {doc['view']['view']} view, subject #{doc['subject']['track_id']}, "
-          f"{len(doc['events'])} events, cadence {spatio['cadence_spm'].get('mean')} steps/min")  # fmt: skip
-    for side in ("left", "right"):
-        stance = spatio[side].get("stance_pct", {})
-        print(f"  {side:5s} stance {stance.get('mean')} % (n={stance.get('n')})")
-    for f in doc["findings"]:
-        print(f"  finding: {f['title']} ({f['severity']})")
-    for note in doc.get("event_notes", []):
-        print(f"  note: {note}")
-    print(f"  wrote {opts.out}/report.html, result.json, steps.csv, overlay.mp4, feet.png, steps.png")
+    print("\n".join(gait_summary(run_gait(opts), opts)))
     return 0
 
 
 def _cmd_photo(args: argparse.Namespace) -> int:
-    from posture.commands.photo import PhotoOptions, run_photo
+    from posture.commands.photo import PhotoOptions, photo_summary, run_photo
 
     opts = PhotoOptions(
         inputs=list(args.inputs),
@@ -106,18 +105,26 @@ def _cmd_photo(args: argparse.Namespace) -> int:
         blur_faces=args.blur_faces,
         model=args.model,
     )
-    doc = run_photo(opts)
-    print(f"{', '.join(opts.inputs)}: {doc['view']} view ({doc['view_reason']})")
-    for name, m in doc["measures"].items():
-        if m["value"] is not None:
-            unc = f" ± {m['uncertainty']:.2f}" if m["uncertainty"] is not None else ""
-            print(f"  {name:38s} {m['value']:+9.2f}{unc} {m['unit']}")
-    for f in doc["findings"]:
-        print(f"  finding: {f['title']} ({f['severity']})")
-    for w in doc["warnings"]:
-        print(f"  note: {w}")
-    print(f"  wrote {opts.out / 'report.html'}, result.json, annotated.png")
+    print("\n".join(photo_summary(run_photo(opts), opts)))
     return 0
+
+
+def _cmd_live(args: argparse.Namespace) -> int:
+    from posture.commands.live import LiveOptions, run_live
+    from posture.live.keys import parse_keys
+
+    opts = LiveOptions(
+        camera=args.camera,
+        out=args.out or _default_out(args.camera, "live"),
+        client=args.client,
+        view=None if args.view == "auto" else View(args.view),
+        height_cm=args.height_cm,
+        model=args.model,
+        window=not args.no_window,
+        frames=args.frames,
+        keys=parse_keys(args.keys) if args.keys is not None else {},
+    )
+    return run_live(opts)
 
 
 def _cmd_landmarks(args: argparse.Namespace) -> int:
@@ -144,7 +151,7 @@ def _cmd_landmarks(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"landmarks": _cmd_landmarks, "photo": _cmd_photo, "gait": _cmd_gait}
+COMMANDS = {"landmarks": _cmd_landmarks, "photo": _cmd_photo, "gait": _cmd_gait, "live": _cmd_live}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
