@@ -1,0 +1,20 @@
+"""The window refuses clearly where there is no display."""
+
+import sys
+
+import pytest
+
+from posture.errors import PostureError
+from posture.live import window
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the display check is for X and Wayland")
+def test_no_display_is_refused_before_any_window(monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    with pytest.raises(PostureError, match="no display.*--no-window"):
+        window.Window()
+
+
+def test_keys_map_to_actions():
+    assert [window.KEY_CODES[c] for c in (32, ord("r"), ord("q"), 27)] == ["space", "r", "q", "q"]
