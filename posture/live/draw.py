@@ -14,7 +14,7 @@ import numpy as np
 
 from posture.annotate.skeleton import draw_person, line_width, put_text
 from posture.data.skeleton import Landmark as L
-from posture.live.state import STEADY_ENOUGH, Reading
+from posture.live.state import STEADY_ENOUGH, Hint, Reading
 from posture.measures.scene import RollEstimate
 
 HIP_COLOUR = (0, 215, 255)  # BGR amber
@@ -45,11 +45,14 @@ def _row(frame: np.ndarray, k: int) -> int:
 def draw_body_line(
     frame: np.ndarray, a: np.ndarray, b: np.ndarray, label: str, colour: tuple[int, int, int]
 ) -> None:
-    """Draw the line through pixels ``a`` and ``b``, a third longer each way, labelled at its right end."""
+    """Draw the line through pixels ``a`` and ``b``, a third longer each way, labelled beside an end."""
     ends = [a + (a - b) / 3.0, b + (b - a) / 3.0]
     p0, p1 = sorted((tuple(int(round(v)) for v in e) for e in ends), key=lambda p: p[0])
     cv2.line(frame, p0, p1, colour, line_width(frame), cv2.LINE_AA)
-    put_text(frame, label, (p1[0] + 8, p1[1] + 5), _text_scale(frame))
+    scale = _text_scale(frame)
+    width = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, scale, max(1, round(scale * 2)))[0][0]
+    x = p1[0] + 8 if p1[0] + 8 + width < frame.shape[1] else max(p0[0] - 8 - width, 0)
+    put_text(frame, label, (x, (p1 if x > p0[0] else p0)[1] + 5), scale)
 
 
 def draw_lines(frame: np.ndarray, xy: np.ndarray, reading: Reading) -> None:
@@ -62,8 +65,11 @@ def draw_lines(frame: np.ndarray, xy: np.ndarray, reading: Reading) -> None:
             draw_body_line(frame, xy[a], xy[b], f"{name} {value:+.1f} deg", colour)
 
 
-def draw_level_guide(frame: np.ndarray, roll: RollEstimate | None) -> None:
-    """A line through the picture's centre along the true horizontal, or a note that it is unknown."""
+def draw_level_guide(frame: np.ndarray, roll: RollEstimate | None, through: np.ndarray | None = None) -> None:
+    """A line along the true horizontal (through the pixel ``through``, else the centre), or a note.
+
+    Drawn through the hip midpoint, it shows at a glance how the hip line departs from level.
+    """
     h, w = frame.shape[:2]
     row = (10, h - int(70 * _text_scale(frame)))
     if roll is None or not roll.known:
@@ -71,9 +77,9 @@ def draw_level_guide(frame: np.ndarray, roll: RollEstimate | None) -> None:
         return
     a = math.radians(roll.roll_deg)
     d = np.array([math.cos(a), -math.sin(a)]) * w  # counter-clockwise on a y-up picture
-    centre = np.array([w / 2, h / 2])
+    centre = np.array([w / 2, h / 2]) if through is None else np.asarray(through, float)
     p0, p1 = (tuple(int(round(v)) for v in centre + s * d) for s in (-1, 1))
-    cv2.line(frame, p0, p1, LEVEL_COLOUR, max(1, line_width(frame) // 2), cv2.LINE_AA)
+    cv2.line(frame, p0, p1, LEVEL_COLOUR, line_width(frame), cv2.LINE_AA)
     text = f"level guide: camera roll {roll.roll_deg:+.1f} deg (from {roll.method})"
     put_text(frame, text, row, _text_scale(frame))
 
@@ -93,23 +99,42 @@ def draw_steadiness(frame: np.ndarray, value: float) -> None:
 
 
 def draw_status(frame: np.ndarray, status: Status) -> None:
-    """REC with its time and the burst count (top right), and a message in the middle."""
+    """REC with its time and the burst count (top row), and a message in the middle."""
     h, w = frame.shape[:2]
     scale = _text_scale(frame)
-    right = w - int(260 * scale)
+    x, y = 10, _row(frame, 0)
     if status.recording_s is not None:
-        cv2.circle(
-            frame,
-            (right - int(20 * scale), _row(frame, 0) - int(10 * scale)),
-            int(12 * scale),
-            REC_COLOUR,
-            -1,
-        )
-        put_text(frame, f"REC {status.recording_s:5.1f} s", (right, _row(frame, 0)), scale)
+        radius = int(12 * scale)
+        cv2.circle(frame, (x + radius, y - radius), radius, REC_COLOUR, -1)
+        put_text(frame, f"REC {status.recording_s:5.1f} s", (x + 3 * radius, y), scale)
+        x += int(260 * scale)
     if status.burst is not None:
-        put_text(frame, f"BURST {status.burst[0]}/{status.burst[1]}", (right, _row(frame, 1)), scale)
+        put_text(frame, f"BURST {status.burst[0]}/{status.burst[1]}", (x, y), scale)
     if status.message:
-        put_text(frame, status.message, (int(w * 0.1), h // 2), scale * 1.5)
+        put_text(frame, status.message, (int(w * 0.05), h // 2), scale * 1.5)
+
+
+def wrap(text: str, width_px: int, scale: float) -> list[str]:
+    """Break ``text`` into lines at most ``width_px`` wide in the overlay's font (long words stay whole)."""
+    lines: list[str] = []
+    for word in text.split():
+        line = f"{lines[-1]} {word}" if lines else word
+        fits = (
+            cv2.getTextSize(line, cv2.FONT_HERSHEY_SIMPLEX, scale, max(1, round(scale * 2)))[0][0] <= width_px
+        )
+        if lines and fits:
+            lines[-1] = line
+        else:
+            lines.append(word)
+    return lines
+
+
+def draw_hints(frame: np.ndarray, hints: tuple[Hint, ...], max_lines: int = 4) -> None:
+    """The hints, most important first, under the status row, action first: "step back (feet cut off)"."""
+    scale = _text_scale(frame)
+    lines = [line for h in hints for line in wrap(f"{h.action} ({h.reason})", frame.shape[1] - 20, scale)]
+    for k, line in enumerate(lines[:max_lines]):
+        put_text(frame, line, (10, _row(frame, k + 1)), scale)
 
 
 def draw_live(
@@ -124,13 +149,13 @@ def draw_live(
 
     ``people_xy`` is (N, 33, 2) pixels; ``subject`` the index of the subject among them.
     """
-    draw_level_guide(frame, roll)
+    hips = None if subject is None else people_xy[subject][[L.LEFT_HIP, L.RIGHT_HIP]].mean(axis=0)
+    draw_level_guide(frame, roll, hips if hips is not None and np.isfinite(hips).all() else None)
     for k, xy in enumerate(people_xy):
         draw_person(frame, xy, highlight=k == subject)
     if subject is not None:
         draw_lines(frame, people_xy[subject], reading)
-    for k, hint in enumerate(reading.hints[:3]):
-        put_text(frame, hint.text, (10, _row(frame, k)), _text_scale(frame))
+    draw_hints(frame, reading.hints)
     draw_steadiness(frame, reading.steadiness)
     draw_status(frame, status)
     return frame

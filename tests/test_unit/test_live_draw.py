@@ -3,6 +3,7 @@
 import dataclasses
 import math
 
+import cv2
 import numpy as np
 import pytest
 
@@ -28,12 +29,12 @@ def _has(frame, colour, region):
 
 
 def test_rec_marker_only_while_recording():
-    top_right = (0, 60, W - 200, W)
+    top_row = (0, 40, 0, W)
     nobody = np.zeros((0, 33, 2))
     idle = draw.draw_live(np.zeros((H, W, 3), np.uint8), nobody, None, _reading(), None, draw.Status())
     status = draw.Status(recording_s=2.5)
     rec = draw.draw_live(np.zeros((H, W, 3), np.uint8), nobody, None, _reading(), None, status)
-    assert _has(rec, draw.REC_COLOUR, top_right) and not _has(idle, draw.REC_COLOUR, top_right)
+    assert _has(rec, draw.REC_COLOUR, top_row) and not _has(idle, draw.REC_COLOUR, top_row)
 
 
 @pytest.mark.parametrize("roll_deg", [0.0, 5.0, -5.0])
@@ -46,6 +47,24 @@ def test_level_guide_runs_along_the_true_horizontal(roll_deg):
     assert _has(frame, draw.LEVEL_COLOUR, near)
     wrong = H / 2 + 200 * math.tan(math.radians(roll_deg)) if roll_deg else H / 2 + 20
     assert not _has(frame, draw.LEVEL_COLOUR, (int(wrong) - 2, int(wrong) + 3, int(x) - 2, int(x) + 3))
+
+
+def test_level_guide_through_a_given_point():
+    frame = np.zeros((H, W, 3), np.uint8)
+    draw.draw_level_guide(frame, RollEstimate(0.0, 0.2, "lines"), through=np.array([300.0, 100.0]))
+    column = frame[:400, 320].astype(int)  # above the text at the bottom
+    weight = column.sum(axis=1)
+    assert np.average(np.arange(400), weights=weight) == pytest.approx(100, abs=0.5)
+    assert column[100, 2] == 0 and column[100, 0] > 200  # cyan
+
+
+def test_body_line_labels_stay_in_the_picture():
+    frame = np.zeros((H, W, 3), np.uint8)
+    draw.draw_body_line(
+        frame, np.array([560.0, 200.0]), np.array([620.0, 200.0]), "shoulders +0.3 deg", (0, 0, 255)
+    )
+    text = (frame > 200).all(axis=-1)  # the label's white fill
+    assert text.any() and np.flatnonzero(text.any(axis=0)).max() < 540  # written left of the line
 
 
 def test_unknown_level_draws_no_guide():
@@ -70,3 +89,13 @@ def test_hip_and_shoulder_lines_are_drawn_for_the_subject_only_when_measured():
     everywhere = (0, H, 0, W)
     assert _has(measured, draw.HIP_COLOUR, everywhere) and _has(measured, draw.SHOULDER_COLOUR, everywhere)
     assert not _has(side, draw.HIP_COLOUR, everywhere) and not _has(side, draw.SHOULDER_COLOUR, everywhere)
+
+
+def test_hints_are_wrapped_to_the_picture_width():
+    lines = draw.wrap("turn sideways (front view; the left side should face the camera)", 300, 0.5)
+    assert (
+        len(lines) > 1
+        and " ".join(lines) == "turn sideways (front view; the left side should face the camera)"
+    )
+    assert all(cv2.getTextSize(line, cv2.FONT_HERSHEY_SIMPLEX, 0.5, 1)[0][0] <= 300 for line in lines)
+    assert draw.wrap("step back", 300, 0.5) == ["step back"]
