@@ -186,3 +186,28 @@ def test_a_window_without_a_display_is_refused(monkeypatch, standing_clip, tmp_p
     code, _, err = _run(capsys, "live", "--camera", str(standing_clip), "--out", str(tmp_path / "out"))
     assert code == 2 and "no display" in err and "--no-window" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_end_of_source_finishes_open_captures_and_sessions_never_overwrite(standing_clip, tmp_path, capsys):
+    out = str(tmp_path)
+    args = ["live", "--camera", str(standing_clip), "--no-window", "--out", out]
+    code, first, _ = _run(capsys, *args, "--keys", "2:r,6:r,10:space")
+    assert code == 0
+    assert "walk-001: frames 2-5 (4 frames) recorded losslessly" in first
+    assert len(_decoded(tmp_path / "walk-001" / "walk-001.avi")) == 4
+    assert "note: burst-001: the source ended after 2 of 5 frames; checking those" in first
+    assert sorted(p.name for p in (tmp_path / "burst-001").glob("frame-*.png")) == [
+        "frame-000010.png",
+        "frame-000011.png",
+    ]
+    # a second session in the same folder: a new burst, and a failed check does not end the session
+    code, second, err = _run(capsys, *args, "--keys", "0:space", "--view", "left")
+    assert code == 2
+    assert err.startswith("posture live: burst-002: error: ") and "--view left was given" in err
+    assert (
+        "standing.avi: 12 frame(s), subject seen in 12;" in second
+        and "hint: turn sideways (12 frame(s))" in second
+    )
+    assert (tmp_path / "burst-002" / "frame-000000.png").exists() and (
+        tmp_path / "burst-001" / "report.html"
+    ).exists()
