@@ -68,6 +68,17 @@ def build_parser() -> argparse.ArgumentParser:
     ga.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     _history_options(ga)
     _history_parsers(sub)
+    lv = sub.add_parser("live", help="camera check: skeleton, hip and shoulder lines; bursts and walks")
+    lv.add_argument("--camera", default="0", help="a camera index (default 0) or a video file")
+    lv.add_argument("--view", choices=["auto", *[v.value for v in View]], default="auto")
+    lv.add_argument("--height-cm", type=float, help="the subject's height, for millimetre measures")
+    lv.add_argument("--client", help="client name: shown in the reports; checks stored in the history")
+    lv.add_argument("--model", help="a .task file, or a name in models/")
+    lv.add_argument("--out", type=Path, help="output folder (default: out/live/<camera or video name>)")
+    lv.add_argument("--no-window", action="store_true", help="run without a window (keys come from --keys)")
+    lv.add_argument("--frames", type=_positive_int, help="stop after this many frames")
+    lv.add_argument("--keys", help="key presses by frame index, e.g. 40:space,60:r,180:r (space, r, q)")
+    _db_option(lv)
     return parser
 
 
@@ -109,7 +120,7 @@ def _history_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_gait(args: argparse.Namespace) -> int:
-    from posture.commands.gait import GaitOptions, run_gait
+    from posture.commands.gait import GaitOptions, gait_summary, run_gait
 
     out = args.out or _default_out(args.video, "gait")
     opts = GaitOptions(
@@ -125,17 +136,7 @@ def _cmd_gait(args: argparse.Namespace) -> int:
     taken_at = _history_checks(args)
     doc = run_gait(opts)
     stored = _store(args, doc, [opts.input], out, taken_at)
-    spatio = doc["spatiotemporal"]
-    print(f"{opts.input}: {doc['view']['view']} view, subject #{doc['subject']['track_id']}, "
-          f"{len(doc['events'])} events, cadence {spatio['cadence_spm'].get('mean')} steps/min")  # fmt: skip
-    for side in ("left", "right"):
-        stance = spatio[side].get("stance_pct", {})
-        print(f"  {side:5s} stance {stance.get('mean')} % (n={stance.get('n')})")
-    for f in doc["findings"]:
-        print(f"  finding: {f['title']} ({f['severity']})")
-    for note in doc.get("event_notes", []):
-        print(f"  note: {note}")
-    print(f"  wrote {out}/report.html, result.json, steps.csv, overlay.mp4, feet.png, steps.png")
+    print("\n".join(gait_summary(doc, opts)))
     if stored:
         print(stored)
     return 0
@@ -143,11 +144,15 @@ def _cmd_gait(args: argparse.Namespace) -> int:
 
 def _history_checks(args: argparse.Namespace) -> datetime | None:
     """Check --client and --date before any work; return the stated date."""
-    if args.client is not None:
+    _history_checks_client(args.client)
+    return parse_date(args.date)
+
+
+def _history_checks_client(client: str | None) -> None:
+    if client is not None:
         from posture.history.db import check_client_name
 
-        check_client_name(args.client)
-    return parse_date(args.date)
+        check_client_name(client)
 
 
 def _store(
@@ -164,7 +169,7 @@ def _store(
 
 
 def _cmd_photo(args: argparse.Namespace) -> int:
-    from posture.commands.photo import PhotoOptions, run_photo
+    from posture.commands.photo import PhotoOptions, photo_summary, run_photo
 
     out = args.out or _default_out(args.inputs[0], "photo")
     opts = PhotoOptions(
@@ -180,19 +185,30 @@ def _cmd_photo(args: argparse.Namespace) -> int:
     taken_at = _history_checks(args)
     doc = run_photo(opts)
     stored = _store(args, doc, opts.inputs, out, taken_at)
-    print(f"{', '.join(opts.inputs)}: {doc['view']} view ({doc['view_reason']})")
-    for name, m in doc["measures"].items():
-        if m["value"] is not None:
-            unc = f" ± {m['uncertainty']:.2f}" if m["uncertainty"] is not None else ""
-            print(f"  {name:38s} {m['value']:+9.2f}{unc} {m['unit']}")
-    for f in doc["findings"]:
-        print(f"  finding: {f['title']} ({f['severity']})")
-    for w in doc["warnings"]:
-        print(f"  note: {w}")
-    print(f"  wrote {out / 'report.html'}, result.json, annotated.png")
+    print("\n".join(photo_summary(doc, opts)))
     if stored:
         print(stored)
     return 0
+
+
+def _cmd_live(args: argparse.Namespace) -> int:
+    from posture.commands.live import LiveOptions, run_live
+    from posture.live.keys import parse_keys
+
+    opts = LiveOptions(
+        camera=args.camera,
+        out=args.out or _default_out(args.camera, "live"),
+        client=args.client,
+        view=None if args.view == "auto" else View(args.view),
+        height_cm=args.height_cm,
+        model=args.model,
+        window=not args.no_window,
+        frames=args.frames,
+        keys=parse_keys(args.keys) if args.keys is not None else {},
+        db=args.db,
+    )
+    _history_checks_client(args.client)
+    return run_live(opts)
 
 
 def _cmd_landmarks(args: argparse.Namespace) -> int:
@@ -271,6 +287,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 COMMANDS = {
     "landmarks": _cmd_landmarks, "photo": _cmd_photo, "gait": _cmd_gait, "history": _cmd_history,
     "clients": _cmd_clients, "export": _cmd_export, "forget": _cmd_forget, "batch": _cmd_batch,
+    "live": _cmd_live,
 }  # fmt: skip
 
 

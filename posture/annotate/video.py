@@ -15,25 +15,29 @@ from posture.errors import PostureError
 
 
 class VideoWriter:
-    """An MP4 writer that creates its file only when closed successfully.
+    """A video writer (MP4 by default) that creates its file only when closed successfully.
 
-    Frames are BGR ``uint8`` of the size given at construction. Encoding runs
+    Frames are BGR ``uint8`` of the size given at construction; ``codec`` is a
+    FourCC the container of ``path`` accepts (``"FFV1"`` in ``.avi`` is lossless). Encoding runs
     on a background thread (OpenCV releases the GIL), so it overlaps with the
     pose model instead of adding to it; the queue is bounded, so memory stays flat.
     """
 
-    def __init__(self, path: str | Path, fps: float, size: tuple[int, int]) -> None:
+    def __init__(self, path: str | Path, fps: float, size: tuple[int, int], codec: str = "mp4v") -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.stem}.", suffix=".mp4")
+        suffix = self.path.suffix or ".mp4"
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.stem}.", suffix=suffix)
         os.close(fd)
         self._tmp = Path(tmp)
         self.size = size
-        fourcc = cv2.VideoWriter.fourcc(*"mp4v")
+        fourcc = cv2.VideoWriter.fourcc(*codec)
         self._writer = cv2.VideoWriter(str(self._tmp), fourcc, float(fps or 30.0), size)
         if not self._writer.isOpened():
             self._tmp.unlink(missing_ok=True)
-            raise PostureError("cannot open an MP4 writer (OpenCV has no mp4v encoder)", self.path)
+            raise PostureError(
+                f"cannot open a {suffix} video writer (OpenCV has no {codec} encoder)", self.path
+            )
         self.frames = 0
         self._queue: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=8)
         self._thread = threading.Thread(target=self._encode, daemon=True)

@@ -148,6 +148,25 @@ def run_gait(opts: GaitOptions) -> dict[str, Any]:
     return analysis.doc
 
 
+def gait_summary(doc: dict[str, Any], opts: GaitOptions) -> list[str]:
+    """The lines ``posture gait`` prints: view, subject, events, cadence, stance, findings, notes, files."""
+    spatio = doc["spatiotemporal"]
+    lines = [
+        f"{opts.input}: {doc['view']['view']} view, subject #{doc['subject']['track_id']}, "
+        f"{len(doc['events'])} events, cadence {spatio['cadence_spm'].get('mean')} steps/min"
+    ]
+    for side in ("left", "right"):
+        stance = spatio[side].get("stance_pct", {})
+        lines.append(f"  {side:5s} stance {stance.get('mean')} % (n={stance.get('n')})")
+    lines += [f"  finding: {f['title']} ({f['severity']})" for f in doc["findings"]]
+    lines += [f"  note: {note}" for note in doc.get("event_notes", [])]
+    if opts.out is not None:
+        lines.append(
+            f"  wrote {opts.out}/report.html, result.json, steps.csv, overlay.mp4, feet.png, steps.png"
+        )
+    return lines
+
+
 def _document(
     result: GaitResult, opts: GaitOptions, seq: PoseSequence, findings: list, recommendations: list
 ) -> dict[str, Any]:

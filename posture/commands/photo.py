@@ -152,6 +152,20 @@ def run_photo(opts: PhotoOptions) -> dict[str, Any]:
     return analysis.doc
 
 
+def photo_summary(doc: dict[str, Any], opts: PhotoOptions) -> list[str]:
+    """The lines ``posture photo`` prints: view, each measure with its uncertainty, findings, notes, files."""
+    lines = [f"{', '.join(opts.inputs)}: {doc['view']} view ({doc['view_reason']})"]
+    for name, m in doc["measures"].items():
+        if m["value"] is not None:
+            unc = f" ± {m['uncertainty']:.2f}" if m["uncertainty"] is not None else ""
+            lines.append(f"  {name:38s} {m['value']:+9.2f}{unc} {m['unit']}")
+    lines += [f"  finding: {f['title']} ({f['severity']})" for f in doc["findings"]]
+    lines += [f"  note: {w}" for w in doc["warnings"]]
+    if opts.out is not None:
+        lines.append(f"  wrote {opts.out / 'report.html'}, result.json, annotated.png")
+    return lines
+
+
 def _annotated(result: StandingResult, blur: bool) -> np.ndarray:
     first = result.pictures[0]
     bgr = cv2.cvtColor(first.rgb, cv2.COLOR_RGB2BGR)

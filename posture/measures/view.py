@@ -31,13 +31,18 @@ class ViewGuess:
     reason: str
 
 
-def detect_view(xy: np.ndarray, z: np.ndarray) -> ViewGuess:
-    """Guess the view from one person's (33, 2) pixels and (33,) depths."""
+def shoulder_ratio(xy: np.ndarray) -> float:
+    """Shoulder width over torso height in the image (about 0.7 facing the camera, below 0.35 side-on)."""
     shoulders = abs(xy[L.LEFT_SHOULDER, 0] - xy[L.RIGHT_SHOULDER, 0])
     torso = abs(
         (xy[L.LEFT_SHOULDER, 1] + xy[L.RIGHT_SHOULDER, 1]) / 2 - (xy[L.LEFT_HIP, 1] + xy[L.RIGHT_HIP, 1]) / 2
     )
-    ratio = shoulders / max(torso, 1.0)
+    return float(shoulders / max(torso, 1.0))
+
+
+def detect_view(xy: np.ndarray, z: np.ndarray) -> ViewGuess:
+    """Guess the view from one person's (33, 2) pixels and (33,) depths."""
+    ratio = shoulder_ratio(xy)
     if ratio < SIDE_RATIO:
         left_z = z[[L.LEFT_SHOULDER, L.LEFT_HIP]].sum()
         right_z = z[[L.RIGHT_SHOULDER, L.RIGHT_HIP]].sum()

@@ -159,11 +159,12 @@ class VideoSource:
 def list_cameras(max_index: int = 4) -> list[int]:
     """Return the camera indices that open, probing 0 .. ``max_index - 1``."""
     found = []
-    for index in range(max_index):
-        cap = cv2.VideoCapture(index)
-        if cap.isOpened():
-            found.append(index)
-        cap.release()
+    with native_stderr_silenced():  # OpenCV warns about every index that does not open
+        for index in range(max_index):
+            cap = cv2.VideoCapture(index)
+            if cap.isOpened():
+                found.append(index)
+            cap.release()
     return found
 
 

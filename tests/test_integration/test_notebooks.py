@@ -41,7 +41,11 @@ def _outputs(nb: nbformat.NotebookNode) -> list[dict]:
 
 
 def test_the_walkthroughs_are_there():
-    assert {p.name for p in NOTEBOOKS} >= {"standing_check.ipynb", "gait_walkthrough.ipynb", "history_walkthrough.ipynb"}
+    assert {p.name for p in NOTEBOOKS} >= {
+        "standing_check.ipynb",
+        "gait_walkthrough.ipynb",
+        "history_walkthrough.ipynb",
+    }
 
 
 def test_the_kernel_imports_posture_from_this_checkout(tmp_path):
