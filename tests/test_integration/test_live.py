@@ -211,3 +211,19 @@ def test_end_of_source_finishes_open_captures_and_sessions_never_overwrite(stand
     assert (tmp_path / "burst-002" / "frame-000000.png").exists() and (
         tmp_path / "burst-001" / "report.html"
     ).exists()
+
+
+def test_a_named_client_gets_the_burst_stored_in_the_history(standing_clip, tmp_path, capsys):
+    db = tmp_path / "h.sqlite"
+    code, out, _ = _run(
+        capsys, "live", "--camera", str(standing_clip), "--no-window", "--keys", "2:space", "--client", "Ann",
+        "--db", str(db), "--out", str(tmp_path / "live"),
+    )  # fmt: skip
+    assert code == 0
+    assert f"history: stored for 'Ann' in {db}" in out
+    from posture.history.db import HistoryDB
+
+    with HistoryDB(db) as history:
+        sessions = history.sessions("Ann")
+        assert [(s.kind, s.view) for s in sessions] == [("photo", "front")]
+        assert sessions[0].report_path.endswith("burst-001/report.html")
