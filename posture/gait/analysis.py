@@ -27,11 +27,13 @@ from posture.gait import frontal
 from posture.gait.events import (
     HEEL_STRIKE,
     TOE_OFF,
+    EventReport,
     GaitEvent,
     detect_foot_events,
     enforce_order,
     foot_signals,
 )
+from posture.gait.events_frontal import detect_frontal_events, frontal_foot
 from posture.gait.spatiotemporal import (
     Stat,
     StepRow,
@@ -283,6 +285,10 @@ def _segment_events(
 ) -> tuple[list[GaitEvent], list[str]]:
     sl = slice(seg.start, seg.stop)
     part, notes = condition(xy[sl], z[sl], fps, lateral)
+    if not lateral:
+        rep = _frontal_events(part, time_s[sl], fps, seg)
+        ordered = enforce_order(rep.events)
+        return ordered.events, notes + rep.notes + ordered.notes
     body = float(np.nanmedian(body_height_px(part)))
     pelvis = _midpoint(part, L.LEFT_HIP, L.RIGHT_HIP)
     found: list[GaitEvent] = []
@@ -295,6 +301,19 @@ def _segment_events(
         notes += rep.notes
     ordered = enforce_order(found)
     return ordered.events, notes + ordered.notes
+
+
+def apparent_height_px(xy: np.ndarray, time_s: np.ndarray, fps: float) -> np.ndarray:
+    """(T,) body height in pixels, smoothed (1 Hz) so that it follows the approach, not the stride."""
+    filled, _ = cond.fill_gaps(body_height_px(xy), time_s, 0.5)
+    smooth = cond.lowpass(filled, fps, 1.0)
+    return np.where(np.isfinite(smooth), smooth, np.nanmedian(smooth))
+
+
+def _frontal_events(part: np.ndarray, time_s: np.ndarray, fps: float, seg: cond.Segment) -> EventReport:
+    body = apparent_height_px(part, time_s, fps)
+    feet = {side: frontal_foot(part[:, HEEL[side]], part[:, TOE[side]], time_s, body) for side in SIDES}
+    return detect_frontal_events(feet, fps, seg.direction == "towards_camera", frame0=seg.start)
 
 
 def _stances(events: list[GaitEvent], side: Side) -> list[tuple[float, float]]:

@@ -182,19 +182,25 @@ def last_crossing(y: np.ndarray, level: float, start: int, stop: int, rising: bo
         found, pos = hit, int(np.floor(hit)) + 1
 
 
-def swing_peaks(speed: np.ndarray, fps: float) -> np.ndarray:
-    """Indices of swing peaks in a foot's image speed (body heights/s): one per swing."""
+def swing_peaks(speed: np.ndarray, fps: float, edges: bool = False) -> np.ndarray:
+    """Indices of swing peaks in a foot's image speed (body heights/s): one per swing.
+
+    ``edges``: also count a swing under way at the first or last sample (the speed
+    falls from the clip's start, or rises to its end), so that its heel strike
+    (toe off) can still be timed.
+    """
     finite = np.where(np.isfinite(speed), speed, 0.0)
     if not np.any(finite > MIN_SWING_SPEED):
         return np.zeros(0, int)
     top = float(np.percentile(finite[finite > 0], 95))
+    padded = np.concatenate([[0.0], finite, [0.0]]) if edges else finite
     peaks, _ = find_peaks(
-        finite,
+        padded,
         height=max(MIN_SWING_SPEED, 0.4 * top),
         distance=max(int(STRIDE_S[0] * fps * 0.8), 1),
         prominence=0.3 * top,
     )
-    return peaks
+    return np.clip(peaks - 1, 0, len(finite) - 1) if edges else peaks
 
 
 def significant_lobe(window: np.ndarray, first: bool, share: float = 0.5) -> int:
