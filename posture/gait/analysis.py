@@ -293,10 +293,8 @@ def _segment_events(
     pelvis = _midpoint(part, L.LEFT_HIP, L.RIGHT_HIP)
     found: list[GaitEvent] = []
     for side in SIDES:
-        sig = foot_signals(
-            part[:, HEEL[side]], part[:, TOE[side]], pelvis, time_s[sl], body, seg.sign if lateral else None
-        )
-        rep = detect_foot_events(sig, side, fps, lateral, frame0=seg.start)
+        sig = foot_signals(part[:, HEEL[side]], part[:, TOE[side]], pelvis, time_s[sl], body, seg.sign)
+        rep = detect_foot_events(sig, side, fps, frame0=seg.start)
         found += rep.events
         notes += rep.notes
     ordered = enforce_order(found)
@@ -518,15 +516,18 @@ def _with_contacts(
 
 def _settings(px_per_m: float | None) -> dict[str, Any]:
     from posture.gait import events as ev
+    from posture.gait import events_frontal as fe
 
     return {
         "max_gap_s": cond.MAX_GAP_S,
         "lowpass": f"2nd-order Butterworth, zero lag (filtfilt), cut-off {cond.CUTOFF_HZ} Hz (max 0.2 x fps)",
         "min_visibility": cond.MIN_VISIBILITY,
-        "heel_strike": f"heel downward velocity (side) or speed (front/back) falls below "
-        f"{ev.HS_FRACTION} (side) or {ev.FRONT_HS_FRACTION} (front/back) of its late-swing peak",
-        "toe_off": f"toe upward velocity (side) or speed (front/back) rises above "
-        f"{ev.TO_FRACTION} (side) or {ev.FRONT_TO_FRACTION} (front/back) of its peak",
+        "heel_strike": f"side: heel downward image velocity falls below {ev.HS_FRACTION} of its late-swing "
+        f"peak; towards the camera: the same with {fe.HS_FRACTION[True]}; away: the toe's downward "
+        f"velocity below {fe.HS_FRACTION[False]} of its peak",
+        "toe_off": f"side: toe upward image velocity rises above {ev.TO_FRACTION} of its peak; towards the "
+        "camera: peak of the heel's first downward lobe after the other foot's heel strike; away: the foot's "
+        f"image speed rises above {fe.TO_FRACTION} of its first lobe after the other foot's heel strike",
         "plausible_stance_s": list(ev.STANCE_S),
         "plausible_swing_s": list(ev.SWING_S),
         "si_flag_pct": 10.0,

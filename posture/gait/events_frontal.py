@@ -23,7 +23,9 @@ body height taken frame by frame because it changes as the walker approaches):
    heel strike (sub-frame, parabolic). Going away, lift and progression both
    move the foot up, so toe off is the rising crossing of ``TO_FRACTION`` of
    the foot's first image-speed lobe after the other foot's heel strike.
-4. Order and durations are enforced afterwards, as for side views
+4. Events within half a filter period (``1 / (2 x cut-off)``) of the segment's
+   ends are not trusted (the zero-lag filter's edge transient).
+5. Order and durations are enforced afterwards, as for side views
    (:func:`posture.gait.events.enforce_order`).
 
 Image axes: x right, y down (pixels); times in seconds.
@@ -36,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from posture.data.skeleton import Side
+from posture.gait.conditioning import default_cutoff_hz
 from posture.gait.events import (
     HEEL_STRIKE,
     MIN_SWING_SPEED,
@@ -47,7 +50,6 @@ from posture.gait.events import (
     crossing,
     last_crossing,
     parabolic_peak,
-    significant_lobe,
     swing_peaks,
 )
 
@@ -91,23 +93,37 @@ def _horizon(fps: float) -> int:
     return int(round(SEARCH_STRIDES * STRIDE_S[1] * fps * 0.5)) + 2
 
 
-def _lobe_top(curve: np.ndarray, lo: int, hi: int, first: bool) -> int | None:
-    """Index of the first (last) significant positive lobe of ``curve`` in [lo, hi), if any."""
+def _lobe_tops(curve: np.ndarray, lo: int, hi: int, from_start: bool) -> list[int]:
+    """Indices of the significant positive lobes of ``curve`` peaking in [lo, hi - 1), in time order.
+
+    Significant: at least half the highest such lobe. ``from_start``: a lobe that falls from
+    the window's first sample counts (it peaks there); otherwise it is the tail of an earlier lobe.
+    """
     lo, hi = max(lo, 0), min(hi, len(curve))
-    window = curve[lo:hi]
-    if window.size < 2 or not np.isfinite(window).any() or np.nanmax(window) <= 0.1 * MIN_SWING_SPEED:
-        return None
-    return lo + significant_lobe(window, first=first)
+    w = np.where(np.isfinite(curve[lo:hi]), curve[lo:hi], -np.inf)
+    inner = [i for i in range(1, len(w) - 1) if w[i - 1] < w[i] >= w[i + 1]]
+    if from_start and len(w) > 1 and w[0] >= w[1]:
+        inner.insert(0, 0)
+    if not inner or max(w[i] for i in inner) <= 0.1 * MIN_SWING_SPEED:
+        return []
+    top = max(w[i] for i in inner)
+    return [lo + i for i in inner if w[i] >= 0.5 * top]
+
+
+def _lobe_top(curve: np.ndarray, lo: int, hi: int, from_start: bool) -> int | None:
+    """Index of the first significant positive lobe (see :func:`_lobe_tops`), ``None`` if there is none."""
+    tops = _lobe_tops(curve, lo, hi, from_start)
+    return tops[0] if tops else None
 
 
 def heel_strike_index(foot: FrontalFoot, peak: int, fps: float, towards: bool) -> float | None:
     """Sub-frame index of the heel strike after the swing peak at ``peak`` (``None``: not found)."""
     curve = foot.heel_down if towards else foot.toe_down
     stop = min(peak + _horizon(fps), len(curve) - 1)
-    top = _lobe_top(curve, peak, stop, first=True)
-    if top is None:
-        return None
-    return crossing(curve, HS_FRACTION[towards] * float(curve[top]), top, stop, rising=False)
+    tops = _lobe_tops(curve, peak, stop, from_start=True)
+    if not tops or (peak == 0 and len(tops) > 1):
+        return None  # a swing under way at the clip's start: its landing lobe is ambiguous
+    return crossing(curve, HS_FRACTION[towards] * float(curve[tops[0]]), tops[0], stop, rising=False)
 
 
 def toe_off_index(
@@ -125,11 +141,11 @@ def toe_off_index(
     if before is not None:
         stop = min(stop, int(np.floor(before - SWING_S[0] * fps)) + 1)
     curve = foot.heel_down if towards else foot.speed
-    top = _lobe_top(curve, start, stop, first=True)
+    top = _lobe_top(curve, start, stop, from_start=False)
     if top is None:
         return None
     if towards:
-        return None if top in (start, stop - 1) else parabolic_peak(curve, top)
+        return None if top == stop - 1 else parabolic_peak(curve, top)
     return last_crossing(curve, TO_FRACTION * float(curve[top]), earliest, top + 1, rising=True)
 
 
@@ -141,6 +157,25 @@ def _strikes(foot: FrontalFoot, peaks: np.ndarray, fps: float, towards: bool) ->
     return [heel_strike_index(foot, int(p), fps, towards) for p in peaks]
 
 
+def _last_before(indices: list[float | None], limit: int) -> int:
+    """First whole index after the last of ``indices`` below ``limit`` (0 when there is none)."""
+    before = [i for i in indices if i is not None and i < limit]
+    return int(np.ceil(before[-1])) if before else 0
+
+
+def _add_event(
+    report: EventReport, foot: FrontalFoot, side: Side, kind: str, idx: float | None, peak: int, frame0: int
+) -> None:
+    """Append the event at sub-frame ``idx``, or a note when it was not found or is not trusted."""
+    fps = (len(foot.time_s) - 1) / float(foot.time_s[-1] - foot.time_s[0])
+    guard = fps / (2.0 * default_cutoff_hz(fps))  # the zero-lag filter's start and end transient
+    if idx is None or not guard <= idx <= len(foot.time_s) - 1 - guard:
+        report.notes.append(f"{side} {kind.replace('_', ' ')} near {foot.time_s[peak]:.2f} s: edge not found")
+        return
+    t = _index_to_time(foot.time_s, idx)
+    report.events.append(GaitEvent(side, kind, t, frame0 + int(round(idx)), "velocity"))
+
+
 def detect_frontal_events(
     feet: dict[Side, FrontalFoot], fps: float, towards: bool, frame0: int = 0
 ) -> EventReport:
@@ -149,7 +184,7 @@ def detect_frontal_events(
     Parameters
     ----------
     feet : dict of Side to FrontalFoot
-        Both feet's signals over the segment.
+        Both feet's signals over the segment (at least two samples each).
     fps : float
     towards : bool
         True when the subject walks towards the camera, False when away.
@@ -162,17 +197,9 @@ def detect_frontal_events(
     for side, foot in feet.items():
         if len(peaks[side]) == 0:
             report.notes.append(f"{side}: no swing found (the foot barely moves in the image)")
-            continue
-        other = [s for s in strikes.get(side.other, []) if s is not None]
         for peak, hs in zip(peaks[side], strikes[side], strict=True):
-            before = [s for s in other if s < peak]
-            after = int(np.ceil(before[-1])) if before else 0
+            after = _last_before(strikes.get(side.other, []), int(peak))
             to = toe_off_index(foot, int(peak), fps, towards, after, hs)
-            for kind, idx in ((TOE_OFF, to), (HEEL_STRIKE, hs)):
-                if idx is None:
-                    t_peak = foot.time_s[peak]
-                    report.notes.append(f"{side} {kind.replace('_', ' ')} near {t_peak:.2f} s: edge not found")
-                    continue
-                t = _index_to_time(foot.time_s, idx)
-                report.events.append(GaitEvent(side, kind, t, frame0 + int(round(idx)), "velocity"))
+            _add_event(report, foot, side, TOE_OFF, to, int(peak), frame0)
+            _add_event(report, foot, side, HEEL_STRIKE, hs, int(peak), frame0)
     return report

@@ -85,6 +85,11 @@ def test_front_walk_from_exact_joints_measures_pelvic_drop():
     seq, truth = truth_sequence("walk_front")
     result = analyse_gait(seq)
     assert result.view == "front"
+    fps = truth["fps"]
+    hs, to = _errors(result, truth, "heel_strike"), _errors(result, truth, "toe_off")
+    # 12 true events; the right foot's first swing is under way at the clip's start and is missed
+    assert len(hs) >= 4 and len(to) >= 5
+    assert np.mean(np.abs(hs)) * fps < 1.0 and np.mean(np.abs(to)) * fps < 1.5
     m = result.measures()
     for side in ("left", "right"):
         drop = m[f"pelvic_drop_deg_{side}"].value
