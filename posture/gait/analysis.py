@@ -442,11 +442,12 @@ def analyse_gait(
     summary = {str(s): summarise_side([r for r in rows if r.side == str(s)]) for s in SIDES}
     sym = {p: symmetry(p, summary["left"][p], summary["right"][p]) for p in _SYM_PARAMS}
     contacts = _all_contacts(smooth, t, events, segments) if lateral else []
-    front = (
-        _frontal(smooth, cond.lowpass(world, fps), t, events, segments[0].direction == "towards_camera")
-        if not lateral and segments
-        else {"note": "frontal measures need a front or back view"}
-    )
+    front: dict[str, Any] = {"note": "frontal measures need a front or back view"}
+    if not lateral and segments:
+        towards = segments[0].direction == "towards_camera"
+        front = _frontal(smooth, cond.lowpass(world, fps), t, events, towards)
+        rows = _with_pelvic_drop(rows, smooth, t)
+        front["pelvic_drop_per_step"] = _drop_series(rows)
     return GaitResult(
         subject={"track_id": track, "reason": reason},
         view=final_view,
@@ -512,6 +513,26 @@ def _with_contacts(
             continue
         out.append(StepRow(**{**r.__dict__, "foot_strike": c.kind, "foot_angle_deg": c.foot_angle_deg}))
     return out
+
+
+def _with_pelvic_drop(rows: list[StepRow], xy: np.ndarray, t: np.ndarray) -> list[StepRow]:
+    """Rows with the peak contralateral pelvic drop of their stance (front/back views)."""
+    obl = frontal.obliquity_deg(xy[:, L.LEFT_HIP], xy[:, L.RIGHT_HIP])
+    out = []
+    for r in rows:
+        sign = 1.0 if r.side == str(Side.LEFT) else -1.0
+        drop = frontal.stance_drop(obl, t, r.heel_strike_s, r.toe_off_s, sign)
+        out.append(StepRow(**{**r.__dict__, "pelvic_drop_deg": drop}))
+    return out
+
+
+def _drop_series(rows: list[StepRow]) -> list[dict[str, Any]]:
+    """Per-step pelvic drop for result.json: side, heel strike time (s), drop (deg)."""
+    return [
+        {"side": r.side, "heel_strike_s": _r(r.heel_strike_s, 4), "pelvic_drop_deg": _r(r.pelvic_drop_deg, 2)}
+        for r in rows
+        if math.isfinite(r.pelvic_drop_deg)
+    ]
 
 
 def _settings(px_per_m: float | None) -> dict[str, Any]:
