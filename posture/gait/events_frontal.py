@@ -9,12 +9,16 @@ below follow from that (all image velocities in body heights per second, the
 body height taken frame by frame because it changes as the walker approaches):
 
 1. **Swings.** One lobe of the foot's image speed per swing
-   (:func:`posture.gait.events.swing_peaks`).
-2. **Heel strike** ends the heel's last downward image motion before the foot
-   stops: the falling crossing of ``HS_FRACTION[towards]`` of the heel's
-   late-swing downward velocity lobe. Coming closer, that lobe is the heel
-   moving forward and down; going away it is the heel coming down onto the
-   floor (forward motion would move it up), so a larger share marks the landing.
+   (:func:`posture.gait.events.swing_peaks`), including a swing under way at
+   the segment's first or last frame.
+2. **Heel strike** ends the foot's last downward image motion after the swing
+   peak: the falling crossing of ``HS_FRACTION[towards]`` of that lobe's peak.
+   Coming closer, the lobe is the heel moving forward and down, and it ends when
+   the heel stops (a small share). Going away, forward motion moves the heel up
+   and hides its descent; the forefoot coming down onto the floor right after
+   the heel is the clearest downward motion, so the toe's lobe is used, with the
+   side views' share (0.5). For a swing under way at the clip's start the
+   landing lobe is ambiguous when there are several, and no heel strike is given.
 3. **Toe off** is searched after the other foot's heel strike (walking has a
    double support: a foot leaves the floor only once the other one is down).
    Coming closer, the heel, which has risen in the image during push-off,
@@ -53,8 +57,8 @@ from posture.gait.events import (
     swing_peaks,
 )
 
-#: Share of the heel's late-swing downward velocity peak below which the heel has landed
-#: (key: walking towards the camera).
+#: Share of the late-swing downward velocity peak (heel towards the camera, toe away) below which
+#: the foot has landed (key: walking towards the camera). Chosen on the benchmark's synthetic walkers.
 HS_FRACTION = {True: 0.1, False: 0.5}
 #: Walking away: share of the foot's early-swing image speed peak above which the toe has left the floor.
 TO_FRACTION = 0.4
