@@ -187,8 +187,9 @@ def _document(
 
 
 def _write_steps(result: GaitResult, path: Path) -> None:
+    columns = STEP_COLUMNS + (("pelvic_drop_deg",) if result.view in ("front", "back") else ())
     with atomic_open(path, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=STEP_COLUMNS, extrasaction="ignore")
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         for row in result.steps:
             writer.writerow(row)

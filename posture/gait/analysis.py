@@ -27,11 +27,13 @@ from posture.gait import frontal
 from posture.gait.events import (
     HEEL_STRIKE,
     TOE_OFF,
+    EventReport,
     GaitEvent,
     detect_foot_events,
     enforce_order,
     foot_signals,
 )
+from posture.gait.events_frontal import detect_frontal_events, frontal_foot
 from posture.gait.spatiotemporal import (
     Stat,
     StepRow,
@@ -306,14 +308,16 @@ def _segment_events(
     """Events of one walking segment, with notes and the segment's conditioned (t, 33, 2) landmarks."""
     sl = slice(seg.start, seg.stop)
     part, notes = condition(xy[sl], z[sl], fps, lateral)
+    if not lateral:
+        rep = _frontal_events(part, time_s[sl], fps, seg)
+        ordered = enforce_order(rep.events)
+        return ordered.events, notes + rep.notes + ordered.notes
     body = float(np.nanmedian(body_height_px(part)))
     pelvis = _midpoint(part, L.LEFT_HIP, L.RIGHT_HIP)
     found: list[GaitEvent] = []
     for side in SIDES:
-        sig = foot_signals(
-            part[:, HEEL[side]], part[:, TOE[side]], pelvis, time_s[sl], body, seg.sign if lateral else None
-        )
-        rep = detect_foot_events(sig, side, fps, lateral, frame0=seg.start)
+        sig = foot_signals(part[:, HEEL[side]], part[:, TOE[side]], pelvis, time_s[sl], body, seg.sign)
+        rep = detect_foot_events(sig, side, fps, frame0=seg.start)
         found += rep.events
         notes += rep.notes
     ordered = enforce_order(found)
@@ -330,6 +334,19 @@ def _foot_tracks(
     heel = {str(s): xy[:, HEEL[s]].copy() for s in SIDES}
     toe = {str(s): xy[:, TOE[s]].copy() for s in SIDES}
     return FootTracks(np.asarray(t, dtype=float).copy(), heel, toe)
+
+
+def apparent_height_px(xy: np.ndarray, time_s: np.ndarray, fps: float) -> np.ndarray:
+    """(T,) body height in pixels, smoothed (1 Hz) so that it follows the approach, not the stride."""
+    filled, _ = cond.fill_gaps(body_height_px(xy), time_s, 0.5)
+    smooth = cond.lowpass(filled, fps, 1.0)
+    return np.where(np.isfinite(smooth), smooth, np.nanmedian(smooth))
+
+
+def _frontal_events(part: np.ndarray, time_s: np.ndarray, fps: float, seg: cond.Segment) -> EventReport:
+    body = apparent_height_px(part, time_s, fps)
+    feet = {side: frontal_foot(part[:, HEEL[side]], part[:, TOE[side]], time_s, body) for side in SIDES}
+    return detect_frontal_events(feet, fps, seg.direction == "towards_camera", frame0=seg.start)
 
 
 def _stances(events: list[GaitEvent], side: Side) -> list[tuple[float, float]]:
@@ -462,11 +479,12 @@ def analyse_gait(
     summary = {str(s): summarise_side([r for r in rows if r.side == str(s)]) for s in SIDES}
     sym = {p: symmetry(p, summary["left"][p], summary["right"][p]) for p in _SYM_PARAMS}
     contacts = _all_contacts(smooth, t, events, segments) if lateral else []
-    front = (
-        _frontal(smooth, cond.lowpass(world, fps), t, events, segments[0].direction == "towards_camera")
-        if not lateral and segments
-        else {"note": "frontal measures need a front or back view"}
-    )
+    front: dict[str, Any] = {"note": "frontal measures need a front or back view"}
+    if not lateral and segments:
+        towards = segments[0].direction == "towards_camera"
+        front = _frontal(smooth, cond.lowpass(world, fps), t, events, towards)
+        rows = _with_pelvic_drop(rows, smooth, t)
+        front["pelvic_drop_per_step"] = _drop_series(rows)
     return GaitResult(
         subject={"track_id": track, "reason": reason},
         view=final_view,
@@ -535,17 +553,40 @@ def _with_contacts(
     return out
 
 
+def _with_pelvic_drop(rows: list[StepRow], xy: np.ndarray, t: np.ndarray) -> list[StepRow]:
+    """Rows with the peak contralateral pelvic drop of their stance (front/back views)."""
+    obl = frontal.obliquity_deg(xy[:, L.LEFT_HIP], xy[:, L.RIGHT_HIP])
+    out = []
+    for r in rows:
+        sign = 1.0 if r.side == str(Side.LEFT) else -1.0
+        drop = frontal.stance_drop(obl, t, r.heel_strike_s, r.toe_off_s, sign)
+        out.append(StepRow(**{**r.__dict__, "pelvic_drop_deg": drop}))
+    return out
+
+
+def _drop_series(rows: list[StepRow]) -> list[dict[str, Any]]:
+    """Per-step pelvic drop for result.json: side, heel strike time (s), drop (deg)."""
+    return [
+        {"side": r.side, "heel_strike_s": _r(r.heel_strike_s, 4), "pelvic_drop_deg": _r(r.pelvic_drop_deg, 2)}
+        for r in rows
+        if math.isfinite(r.pelvic_drop_deg)
+    ]
+
+
 def _settings(px_per_m: float | None) -> dict[str, Any]:
     from posture.gait import events as ev
+    from posture.gait import events_frontal as fe
 
     return {
         "max_gap_s": cond.MAX_GAP_S,
         "lowpass": f"2nd-order Butterworth, zero lag (filtfilt), cut-off {cond.CUTOFF_HZ} Hz (max 0.2 x fps)",
         "min_visibility": cond.MIN_VISIBILITY,
-        "heel_strike": f"heel downward velocity (side) or speed (front/back) falls below "
-        f"{ev.HS_FRACTION} (side) or {ev.FRONT_HS_FRACTION} (front/back) of its late-swing peak",
-        "toe_off": f"toe upward velocity (side) or speed (front/back) rises above "
-        f"{ev.TO_FRACTION} (side) or {ev.FRONT_TO_FRACTION} (front/back) of its peak",
+        "heel_strike": f"side: heel downward image velocity falls below {ev.HS_FRACTION} of its late-swing "
+        f"peak; towards the camera: the same with {fe.HS_FRACTION[True]}; away: the toe's downward "
+        f"velocity below {fe.HS_FRACTION[False]} of its peak",
+        "toe_off": f"side: toe upward image velocity rises above {ev.TO_FRACTION} of its peak; towards the "
+        "camera: peak of the heel's first downward lobe after the other foot's heel strike; away: the foot's "
+        f"image speed rises above {fe.TO_FRACTION} of its first lobe after the other foot's heel strike",
         "plausible_stance_s": list(ev.STANCE_S),
         "plausible_swing_s": list(ev.SWING_S),
         "si_flag_pct": 10.0,

@@ -234,6 +234,13 @@ class Segment:
         return {"direction": self.direction, "start_s": round(self.start_s, 3), "end_s": round(self.end_s, 3)}
 
 
+#: Least sideways walking speed, body heights per second (about 0.25 m/s for 1.7 m).
+MIN_SIDE_SPEED = 0.15
+#: Least rate of change of the log apparent size (1/s) towards or away from the camera: walking
+#: speed over camera distance, so 0.05/s is 0.4 m/s at 8 m (a walker far away changes size slowly).
+MIN_FRONTAL_SPEED = 0.05
+
+
 def progression_signal(pelvis_xy: np.ndarray, body_px: np.ndarray, lateral: bool) -> np.ndarray:
     """Return the signal whose increase means forward progression, in body heights.
 
@@ -250,7 +257,7 @@ def walking_segments(
     time_s: np.ndarray,
     fps: float,
     lateral: bool,
-    min_speed: float = 0.15,
+    min_speed: float | None = None,
     min_duration_s: float = 1.0,
 ) -> list[Segment]:
     """Split a clip into straight walking segments; turns (reversals) and pauses split them.
@@ -263,12 +270,14 @@ def walking_segments(
     fps : float
     lateral : bool
         True for side views (directions left/right), False for front/back.
-    min_speed : float
-        Least progression speed (signal units per second) counted as walking:
-        0.15 body heights/s sideways, 0.15 per s of log size towards the camera.
+    min_speed : float, optional
+        Least progression speed (signal units per second) counted as walking; default
+        :data:`MIN_SIDE_SPEED` sideways, :data:`MIN_FRONTAL_SPEED` towards or away from the camera.
     min_duration_s : float
         Shorter segments are dropped.
     """
+    if min_speed is None:
+        min_speed = MIN_SIDE_SPEED if lateral else MIN_FRONTAL_SPEED
     filled, _ = fill_gaps(signal, time_s, 0.5)
     smooth = lowpass(filled, fps, 1.0)
     vel = np.gradient(smooth, time_s)

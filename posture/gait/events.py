@@ -1,4 +1,7 @@
-"""Heel strike and toe off from 2D landmark tracks.
+"""Heel strike and toe off from 2D landmark tracks, side views.
+
+Front and back views have their own rules in :mod:`posture.gait.events_frontal`;
+the gait-order checks below serve both.
 
 Method (per foot, per straight walking segment, static camera):
 
@@ -12,11 +15,8 @@ Method (per foot, per straight walking segment, static camera):
 3. **Timing (foot vertical velocity, after O'Connor et al. 2007).**
    Heel strike is the end of the heel's last descent before the foot stops:
    the falling 50% crossing of the heel's downward image velocity after the
-   swing peak (side views) or the falling ``FRONT_HS_FRACTION`` crossing of the
-   heel's image speed (front/back views, where approach and descent both move
-   the heel down the image). Toe off is
-   the start of the toe's rise: the rising crossing of ``TO_FRACTION`` of the
-   toe's upward velocity (side) or speed (front/back) before the swing peak.
+   swing peak. Toe off is the start of the toe's rise: the rising crossing of
+   ``TO_FRACTION`` of the toe's upward velocity before the swing peak.
    Crossings are linearly interpolated between frames (sub-frame times).
 4. **Physiological order** (heel strike → opposite toe off → opposite heel
    strike → toe off) and plausible stance and swing durations are enforced;
@@ -37,16 +37,9 @@ from posture.data.skeleton import Side
 
 #: Share of the heel's late-swing peak (downward velocity or speed) below which the heel has landed.
 HS_FRACTION = 0.5
-#: Front/back views: the heel's image speed falls smoothly as the foot slows before landing, so a
-#: lower share than :data:`HS_FRACTION` is used (tuned on the shipped front-view sample:
-#: MAE 1.6 -> 0.9 frames).
-FRONT_HS_FRACTION = 0.3
 #: Share of the toe's early-swing peak (upward velocity or speed) above which the toe has left the floor
 #: (chosen on the shipped side-view sample: 0.25 gave toe offs 0.65 frames early on the exact joints).
 TO_FRACTION = 0.4
-#: Front/back views: share of the toe's image speed peak (lower: the swing lobe there is dominated by the
-#: approach late in swing, so the lift-off is a small early part of it).
-FRONT_TO_FRACTION = 0.25
 #: Plausible durations in seconds (walking at 25-60 fps; slower or faster gaits are out of scope).
 STANCE_S = (0.25, 2.0)
 SWING_S = (0.15, 1.0)
@@ -90,17 +83,14 @@ class FootSignals:
     ``speed``: image speed of the foot (mean of heel and toe), body heights/s.
     ``heel_down``: heel image velocity along y (down +), body heights/s.
     ``toe_up``: toe image velocity along -y (up +), body heights/s.
-    ``heel_speed``, ``toe_speed``: image speed of heel and toe, body heights/s.
     ``heel_rel``, ``toe_rel``: heel / toe minus pelvis along the walking
-    direction, body heights (side views; NaN elsewhere).
+    direction, body heights.
     """
 
     time_s: np.ndarray
     speed: np.ndarray
     heel_down: np.ndarray
     toe_up: np.ndarray
-    heel_speed: np.ndarray
-    toe_speed: np.ndarray
     heel_rel: np.ndarray
     toe_rel: np.ndarray
 
@@ -119,30 +109,21 @@ def foot_signals(
     pelvis: np.ndarray,
     time_s: np.ndarray,
     body_px: float,
-    direction_sign: float | None,
+    direction_sign: float,
 ) -> FootSignals:
     """Build :class:`FootSignals` from filtered pixel tracks (each (T, 2)).
 
-    ``direction_sign``: +1 when walking towards +x, -1 towards -x (side views);
-    ``None`` for front/back views (no position method).
+    ``direction_sign``: +1 when walking towards +x, -1 towards -x.
     """
     v_heel = np.gradient(heel, time_s, axis=0) / body_px
     v_toe = np.gradient(toe, time_s, axis=0) / body_px
-    speed = np.linalg.norm(0.5 * (v_heel + v_toe), axis=1)
-    if direction_sign is None:
-        heel_rel = toe_rel = np.full(len(time_s), np.nan)
-    else:
-        heel_rel = direction_sign * (heel[:, 0] - pelvis[:, 0]) / body_px
-        toe_rel = direction_sign * (toe[:, 0] - pelvis[:, 0]) / body_px
     return FootSignals(
         time_s=time_s,
-        speed=speed,
+        speed=np.linalg.norm(0.5 * (v_heel + v_toe), axis=1),
         heel_down=v_heel[:, 1],
         toe_up=-v_toe[:, 1],
-        heel_speed=np.linalg.norm(v_heel, axis=1),
-        toe_speed=np.linalg.norm(v_toe, axis=1),
-        heel_rel=heel_rel,
-        toe_rel=toe_rel,
+        heel_rel=direction_sign * (heel[:, 0] - pelvis[:, 0]) / body_px,
+        toe_rel=direction_sign * (toe[:, 0] - pelvis[:, 0]) / body_px,
     )
 
 
@@ -182,19 +163,25 @@ def last_crossing(y: np.ndarray, level: float, start: int, stop: int, rising: bo
         found, pos = hit, int(np.floor(hit)) + 1
 
 
-def swing_peaks(speed: np.ndarray, fps: float) -> np.ndarray:
-    """Indices of swing peaks in a foot's image speed (body heights/s): one per swing."""
+def swing_peaks(speed: np.ndarray, fps: float, edges: bool = False) -> np.ndarray:
+    """Indices of swing peaks in a foot's image speed (body heights/s): one per swing.
+
+    ``edges``: also count a swing under way at the first or last sample (the speed
+    falls from the clip's start, or rises to its end), so that its heel strike
+    (toe off) can still be timed.
+    """
     finite = np.where(np.isfinite(speed), speed, 0.0)
     if not np.any(finite > MIN_SWING_SPEED):
         return np.zeros(0, int)
     top = float(np.percentile(finite[finite > 0], 95))
+    padded = np.concatenate([[0.0], finite, [0.0]]) if edges else finite
     peaks, _ = find_peaks(
-        finite,
+        padded,
         height=max(MIN_SWING_SPEED, 0.4 * top),
         distance=max(int(STRIDE_S[0] * fps * 0.8), 1),
         prominence=0.3 * top,
     )
-    return peaks
+    return np.clip(peaks - 1, 0, len(finite) - 1) if edges else peaks
 
 
 def significant_lobe(window: np.ndarray, first: bool, share: float = 0.5) -> int:
@@ -229,55 +216,49 @@ def _zeni(signal: np.ndarray, lo: int, hi: int, maximum: bool) -> float | None:
     return parabolic_peak(signal if maximum else -signal, lo + i)
 
 
-def time_heel_strike(sig: FootSignals, peak: int, fps: float, lateral: bool) -> tuple[float | None, str]:
+def time_heel_strike(sig: FootSignals, peak: int, fps: float) -> tuple[float | None, str]:
     """Sub-frame index of the heel strike after the swing peak at ``peak``, and the method used."""
     horizon = int(round(0.45 * STRIDE_S[1] * fps * 0.5)) + 2
-    curve = sig.heel_down if lateral else sig.heel_speed
+    curve = sig.heel_down
     stop = min(peak + horizon, len(curve) - 1)
-    lo = peak
-    if lateral:
-        # Position method as the anchor: the landing comes after the heel's most forward point
-        # (Zeni), which excludes the heel's early-swing descent.
-        zeni = _zeni(sig.heel_rel, peak, stop, maximum=True)
-        lo = max(peak + 1, int(zeni - 0.05 * fps)) if zeni is not None else peak + max(int(0.02 * fps), 1)
+    # Position method as the anchor: the landing comes after the heel's most forward point
+    # (Zeni), which excludes the heel's early-swing descent.
+    zeni = _zeni(sig.heel_rel, peak, stop, maximum=True)
+    lo = max(peak + 1, int(zeni - 0.05 * fps)) if zeni is not None else peak + max(int(0.02 * fps), 1)
     window = curve[lo:stop]
     if window.size >= 2 and np.isfinite(window).any() and np.nanmax(window) > 0.1 * MIN_SWING_SPEED:
         top = lo + significant_lobe(window, first=True)
-        level = (HS_FRACTION if lateral else FRONT_HS_FRACTION) * float(curve[top])
-        hit = crossing(curve, level, top, stop, rising=False)
+        hit = crossing(curve, HS_FRACTION * float(curve[top]), top, stop, rising=False)
         if hit is not None:
             return hit, "velocity"
-    if lateral and stop == peak + horizon:  # no fallback on a window cut short by the clip's end
+    if stop == peak + horizon:  # no fallback on a window cut short by the clip's end
         zeni = _zeni(sig.heel_rel, peak, stop, maximum=True)
         if zeni is not None:
             return zeni, "position"
     return None, ""
 
 
-def time_toe_off(sig: FootSignals, peak: int, fps: float, lateral: bool) -> tuple[float | None, str]:
+def time_toe_off(sig: FootSignals, peak: int, fps: float) -> tuple[float | None, str]:
     """Sub-frame index of the toe off before the swing peak at ``peak``, and the method used."""
     horizon = int(round(0.45 * STRIDE_S[1] * fps * 0.5)) + 2
-    curve = sig.toe_up if lateral else sig.toe_speed
+    curve = sig.toe_up
     start = max(peak - horizon, 0)
     stop = min(peak + max(int(0.15 * fps), 2), len(curve))
     window = curve[start:stop]
     if window.size >= 2 and np.isfinite(window).any() and np.nanmax(window) > 0.1 * MIN_SWING_SPEED:
         top = start + significant_lobe(window[: peak - start + 1], first=False)
-        level = (TO_FRACTION if lateral else FRONT_TO_FRACTION) * float(curve[top])
-        hit = last_crossing(curve, level, start, top + 1, rising=True)
+        hit = last_crossing(curve, TO_FRACTION * float(curve[top]), start, top + 1, rising=True)
         if hit is not None:
             return hit, "velocity"
-    if lateral and start == peak - horizon:  # no fallback on a window cut short by the clip's start
+    if start == peak - horizon:  # no fallback on a window cut short by the clip's start
         zeni = _zeni(sig.toe_rel, start, peak + 1, maximum=False)
         if zeni is not None:
             return zeni, "position"
     return None, ""
 
 
-def detect_foot_events(
-    sig: FootSignals, side: Side, fps: float, lateral: bool, frame0: int = 0
-) -> EventReport:
-    """Heel strikes and toe offs of one foot over one segment.
+def detect_foot_events(sig: FootSignals, side: Side, fps: float, frame0: int = 0) -> EventReport:
+    """Heel strikes and toe offs of one foot over one segment, side view.
 
     Parameters
     ----------
@@ -285,9 +266,6 @@ def detect_foot_events(
         The foot's conditioned signals over the segment.
     side : Side
     fps : float
-    lateral : bool
-        True for side views (foot vertical velocity and Zeni position method),
-        False for front/back views (heel and toe image speed).
     frame0 : int
         Index of the segment's first frame in the whole sequence.
     """
@@ -298,8 +276,8 @@ def detect_foot_events(
         return report
     for peak in peaks:
         for kind, (idx, method) in (
-            (TOE_OFF, time_toe_off(sig, int(peak), fps, lateral)),
-            (HEEL_STRIKE, time_heel_strike(sig, int(peak), fps, lateral)),
+            (TOE_OFF, time_toe_off(sig, int(peak), fps)),
+            (HEEL_STRIKE, time_heel_strike(sig, int(peak), fps)),
         ):
             if idx is None:
                 t_peak = sig.time_s[peak]

@@ -28,6 +28,16 @@ def obliquity_deg(left_hip: np.ndarray, right_hip: np.ndarray) -> np.ndarray:
     return np.degrees(np.arctan2(rise, run))
 
 
+def stance_drop(obliquity: np.ndarray, time_s: np.ndarray, t0: float, t1: float, sign: float) -> float:
+    """Peak contralateral drop (deg) during one stance from ``t0`` (heel strike) to ``t1`` (toe off).
+
+    ``sign``: +1 for a left stance (the right side drops when obliquity > 0), -1 for right.
+    NaN when fewer than 3 frames with a known obliquity fall inside.
+    """
+    inside = (time_s >= t0) & (time_s <= t1) & np.isfinite(obliquity)
+    return float(np.max(sign * obliquity[inside])) if inside.sum() >= 3 else math.nan
+
+
 def pelvic_drop(
     obliquity: np.ndarray, time_s: np.ndarray, stances: list[tuple[float, float]], sign: float
 ) -> Stat:
@@ -35,12 +45,8 @@ def pelvic_drop(
 
     ``sign``: +1 for left stances (the right side drops when obliquity > 0), -1 for right.
     """
-    peaks = []
-    for t0, t1 in stances:
-        inside = (time_s >= t0) & (time_s <= t1) & np.isfinite(obliquity)
-        if inside.sum() >= 3:
-            peaks.append(float(np.max(sign * obliquity[inside])))
-    return Stat.of(peaks)
+    peaks = [stance_drop(obliquity, time_s, t0, t1, sign) for t0, t1 in stances]
+    return Stat.of([p for p in peaks if math.isfinite(p)])
 
 
 def foot_progression(

@@ -48,6 +48,8 @@ class StepRow:
     step_length_m: float
     foot_strike: str = ""
     foot_angle_deg: float = math.nan
+    #: Front/back views: peak contralateral pelvic drop during this stance (deg, positive = drops).
+    pelvic_drop_deg: float = math.nan
 
     def to_dict(self) -> dict[str, object]:
         """CSV/JSON-ready form (rounded, NaN as None)."""

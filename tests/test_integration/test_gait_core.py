@@ -18,7 +18,7 @@ from tests.conftest import SAMPLES
 #: name -> (view, HS MAE limit in frames, TO MAE limit in frames, least share of truth events found)
 CASES = {
     "walk_side": ("side", 0.6, 1.6, 0.8),
-    "walk_front": ("front", 1.5, 5.0, 0.8),
+    "walk_front": ("front", 1.0, 1.0, 0.8),
 }
 
 

@@ -64,6 +64,7 @@ def test_side_walk_from_exact_joints():
         assert m[f"heel_strike_share_{side}"].value == 100.0
     assert abs(m["stance_time_si_pct"].value) < 5.0
     assert m["pelvic_drop_deg_left"].value is None and m["pelvic_drop_deg_left"].note
+    assert all(row["pelvic_drop_deg"] is None for row in result.steps)
 
 
 def test_injected_leg_swap_is_repaired_and_events_survive():
@@ -85,12 +86,24 @@ def test_front_walk_from_exact_joints_measures_pelvic_drop():
     seq, truth = truth_sequence("walk_front")
     result = analyse_gait(seq)
     assert result.view == "front"
+    fps = truth["fps"]
+    hs, to = _errors(result, truth, "heel_strike"), _errors(result, truth, "toe_off")
+    # 12 true events; the right foot's first swing is under way at the clip's start and is missed
+    assert len(hs) >= 4 and len(to) >= 5
+    assert np.mean(np.abs(hs)) * fps < 1.0 and np.mean(np.abs(to)) * fps < 1.5
     m = result.measures()
     for side in ("left", "right"):
         drop = m[f"pelvic_drop_deg_{side}"].value
         assert drop is not None and drop == pytest.approx(truth["summary"][side]["pelvic_drop_deg"], abs=1.0)
     doc = result.to_dict()
     assert doc["frontal"]["step_width_px"]["n"] > 0
+    per_step = doc["frontal"]["pelvic_drop_per_step"]
+    assert {r["side"] for r in per_step} == {"left", "right"}
+    for r in per_step:  # every stance of the walker drops the other side by 4 deg (truth per side)
+        want = truth["summary"][r["side"]]["pelvic_drop_deg"]
+        assert r["pelvic_drop_deg"] == pytest.approx(want, abs=1.5)
+    drops = {row["heel_strike_s"]: row["pelvic_drop_deg"] for row in result.steps}
+    assert all(drops[r["heel_strike_s"]] == pytest.approx(r["pelvic_drop_deg"], abs=0.01) for r in per_step)
     json.dumps(doc)
 
 

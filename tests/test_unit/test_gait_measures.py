@@ -94,3 +94,12 @@ def test_foot_progression_toe_out_is_positive_for_both_feet(towards):
         toe = np.tile([image_out * out * 0.2, 0.0, fwd * 0.2], (30, 1))
         got = frontal.foot_progression(heel, toe, t, [(0.0, 1.0)], side_sign, towards)
         assert got.mean == pytest.approx(10.0)
+
+
+def test_stance_drop_is_the_peak_towards_the_swing_side_inside_one_stance():
+    t = np.arange(60) / 30.0
+    obliquity = 3.0 * np.sin(2 * np.pi * t)  # left hip highest at 0.25 s, lowest at 0.75 s
+    assert frontal.stance_drop(obliquity, t, 0.0, 0.5, 1.0) == pytest.approx(3.0, abs=0.05)
+    assert frontal.stance_drop(obliquity, t, 0.5, 1.0, -1.0) == pytest.approx(3.0, abs=0.05)
+    assert frontal.stance_drop(obliquity, t, 0.0, 0.5, -1.0) == pytest.approx(0.0, abs=1e-9)
+    assert math.isnan(frontal.stance_drop(obliquity, t, 0.0, math.nan, 1.0))  # toe off not seen
