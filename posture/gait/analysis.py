@@ -311,7 +311,7 @@ def _segment_events(
     if not lateral:
         rep = _frontal_events(part, time_s[sl], fps, seg)
         ordered = enforce_order(rep.events)
-        return ordered.events, notes + rep.notes + ordered.notes
+        return ordered.events, notes + rep.notes + ordered.notes, part
     body = float(np.nanmedian(body_height_px(part)))
     pelvis = _midpoint(part, L.LEFT_HIP, L.RIGHT_HIP)
     found: list[GaitEvent] = []
