@@ -15,6 +15,7 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
@@ -59,7 +60,10 @@ def _plot_kind(kind: str, series: Sequence[Series]) -> bytes | None:
             ax.set_ylabel(s.unit)
         ax.set_title(name, fontsize=9)
         ax.grid(alpha=0.3)
-        ax.tick_params(axis="x", labelrotation=30, labelsize=7)
+        locator = mdates.AutoDateLocator(minticks=2, maxticks=5)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.tick_params(axis="x", labelsize=7)
         if any(label for label in ax.get_legend_handles_labels()[1]):
             ax.legend(fontsize=7)
     for ax in list(axes.flat)[len(names) :]:
