@@ -56,6 +56,7 @@ def main() -> None:
     args = parser.parse_args()
     from distributed import LocalCluster
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         week = make_week(work / "week")
@@ -69,12 +70,16 @@ def main() -> None:
             seconds, n = timed(week, work, "dask", workers=1, scheduler=cluster.scheduler_address)
         runs.append(("Dask LocalCluster, 2 workers", seconds, n))
         print(f"dask: {n} clips in {seconds:.1f} s", flush=True)
+    load_after = os.getloadavg()[0]
     base = runs[0][1]
     lines = [
         "# Batch throughput",
         "",
         f"{runs[0][2]} clips (12 standing photos, 4 walking clips of 133 frames at 1280x720) for 6 clients; "
         f"{os.cpu_count()} CPU cores ({platform.machine()}), Python {platform.python_version()}.",
+        "",
+        f"1-minute load average {load_before:.2f} before and {load_after:.2f} after the runs "
+        "(other work on the machine slows the 2-worker runs most).",
         "",
         "| configuration | wall time (s) | clips per minute | speed-up over 1 worker |",
         "|---|---|---|---|",
