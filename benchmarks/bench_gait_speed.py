@@ -1,18 +1,25 @@
 """Speed and memory of ``posture gait`` against a bare MediaPipe loop.
 
-Speed: wall time of the whole ``posture gait`` command (tracking, analysis,
-overlay video, plots, report) over the wall time of a bare loop (decode +
-MediaPipe VIDEO mode, nothing else) on the same clip, in the same run.
-Memory: peak resident memory of ``posture gait`` in a child process on a short
-and a long clip made by looping the walking sample.
+Speed: wall time of the whole ``posture gait`` command (start-up, model, tracking,
+analysis, overlay video, plots, report) over the wall time of a bare loop
+(``benchmarks/bare_loop.py``: start-up, model, decode + MediaPipe VIDEO mode with the
+same number of poses, nothing else), each run as its own process on the same clip,
+alternating, in the same run; the median of ``--repeat`` runs each. Measured on the
+shipped side-view sample and on a longer clip made by looping it.
 
-Usage: python benchmarks/bench_gait_speed.py --out benchmarks/results/gait_speed.md [--long-s 120]
+Memory: peak resident memory of each ``posture gait`` process (``os.wait4``: that
+child's own peak) on a 10-second and a long clip made by looping the walking sample.
+
+Usage: python benchmarks/bench_gait_speed.py --out benchmarks/results/gait_speed.md
+       [--long-s 600] [--speed-s 60] [--repeat 3]
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import os
+import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -21,15 +28,16 @@ from pathlib import Path
 
 import cv2
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_landmarks import bare_loop_fps  # noqa: E402
+from posture.pose.landmarker import default_threads
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIP = ROOT / "samples" / "walk_side.mp4"
+#: ``posture gait`` looks for up to this many people (``GaitOptions.max_people``); the bare loop too.
+NUM_POSES = 3
 
 
 def loop_clip(src: Path, seconds: float, out: Path) -> Path:
-    """Write ``seconds`` of video by repeating ``src`` back and forth (so the walker turns)."""
+    """Write ``seconds`` of video by playing ``src`` forwards then backwards (so the walker turns)."""
     cap = cv2.VideoCapture(str(src))
     fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
     frames = []
@@ -47,49 +55,98 @@ def loop_clip(src: Path, seconds: float, out: Path) -> Path:
     return out
 
 
-def run_gait(clip: Path, out: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of ``posture gait`` in a child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def timed_process(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and the process's own peak resident memory (MB)."""
     start = time.perf_counter()
-    cmd = [sys.executable, "-m", "posture.cli", "gait", str(clip), "--out", str(out), "--no-progress"]
-    subprocess.run(cmd, check=True, capture_output=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024.0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024.0
+
+
+def gait_cmd(clip: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "posture.cli", "gait", str(clip), "--out", str(out), "--no-progress"]
+
+
+def bare_cmd(clip: Path, threads: int | None) -> list[str]:
+    script = ROOT / "benchmarks" / "bare_loop.py"
+    cmd = [sys.executable, str(script), str(clip), "--num-poses", str(NUM_POSES)]
+    return cmd + (["--threads", str(threads)] if threads else [])
+
+
+def frame_count(clip: Path) -> int:
+    cap = cv2.VideoCapture(str(clip))
+    n = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+    cap.release()
+    return n
+
+
+def speed_row(name: str, clip: Path, work: Path, repeat: int, threads: int) -> str:
+    """One table row: medians of the bare loop (MediaPipe's threads, then posture's) and of posture gait."""
+    runs: dict[str, list[float]] = {"bare": [], "bare_threads": [], "gait": []}
+    for k in range(repeat):
+        runs["bare"].append(timed_process(bare_cmd(clip, None))[0])
+        runs["bare_threads"].append(timed_process(bare_cmd(clip, threads))[0])
+        runs["gait"].append(timed_process(gait_cmd(clip, work / f"speed-{clip.stem}-{k}"))[0])
+        print(name, k + 1, {key: f"{v[-1]:.2f}" for key, v in runs.items()}, flush=True)
+    bare, bare_t, gait = (statistics.median(v) for v in runs.values())
+    return (
+        f"| {name} | {frame_count(clip)} | {bare:.2f} | {bare_t:.2f} | {gait:.2f} | **{gait / bare:.2f}** | "
+        f"{gait / bare_t:.2f} |"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "gait_speed.md")
-    parser.add_argument("--long-s", type=float, default=600.0, help="length of the long clip (s)")
+    parser.add_argument("--long-s", type=float, default=600.0, help="length of the long memory clip (s)")
+    parser.add_argument("--speed-s", type=float, default=60.0, help="length of the long speed clip (s)")
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        bare_fps, n = bare_loop_fps(CLIP)
-        gait_s, _ = run_gait(CLIP, work / "o0")
-        short_s, short_mb = run_gait(loop_clip(CLIP, 10, work / "short.mp4"), work / "o1")
-        long_s, long_mb = run_gait(loop_clip(CLIP, args.long_s, work / "long.mp4"), work / "o2")
-    bare_s = n / bare_fps
+        threads = default_threads()
+        rows = [speed_row(f"`{CLIP.name}`", CLIP, work, args.repeat, threads)]
+        minute = loop_clip(CLIP, args.speed_s, work / f"loop{args.speed_s:.0f}.mp4")
+        name = f"`{CLIP.name}` looped to {args.speed_s:.0f} s"
+        rows.append(speed_row(name, minute, work, args.repeat, threads))
+        memory = []
+        for seconds in (10.0, args.long_s):
+            clip = loop_clip(CLIP, seconds, work / f"mem{seconds:.0f}.mp4")
+            wall, peak = timed_process(gait_cmd(clip, work / f"mem-{seconds:.0f}"))
+            memory.append(f"| {seconds:.0f} s ({frame_count(clip)} frames) | {wall:.1f} | {peak:.0f} |")
+            print(memory[-1], flush=True)
+            clip.unlink()
+    load_after = os.getloadavg()[0]
     lines = [
         "# posture gait: speed and memory",
         "",
-        f"Clip `{CLIP.name}` ({n} frames), 2 CPU cores, same run.",
+        f"{os.cpu_count()} CPU cores ({platform.machine()}), Python {platform.python_version()}; "
+        f"1-minute load average {load_before:.2f} before and {load_after:.2f} after. Each figure is a "
+        f"whole process (start-up included), median of {args.repeat} alternating runs.",
         "",
-        "| | wall time (s) |",
-        "|---|---|",
-        f"| bare MediaPipe loop (decode + model) | {bare_s:.2f} |",
-        f"| `posture gait` (start-up, model, tracking, analysis, overlay, plots, report) | {gait_s:.2f} |",
-        f"| ratio | {gait_s / bare_s:.2f} |",
+        f"| clip | frames | bare loop (s) | bare loop, {threads} model threads (s) | `posture gait` (s) "
+        "| ratio to the bare loop | ratio to the bare loop with the same threads |",
+        "|---|---|---|---|---|---|---|",
+        *rows,
         "",
-        "Peak resident memory of `posture gait` (child process, includes the Python and MediaPipe start-up):",
+        "The bare loop (`benchmarks/bare_loop.py`) decodes each frame and runs the pose landmarker "
+        f"(VIDEO mode, {NUM_POSES} poses, as `posture gait` asks for), nothing else, with MediaPipe's own "
+        f"settings (one inference thread on Linux) and then with the {threads} inference threads `posture` "
+        "gives the model on this machine. `posture gait` also decodes ahead on a second thread, tracks "
+        "people, chooses the subject, analyses the walk, decodes the clip a second time to draw and "
+        "encode `overlay.mp4`, and writes the plots, `result.json`, `steps.csv` and `report.html`.",
+        "",
+        "Peak resident memory of `posture gait` (the process's own peak, Python and MediaPipe included):",
         "",
         "| clip | wall time (s) | peak memory (MB) |",
         "|---|---|---|",
-        f"| 10 s (looped sample) | {short_s:.1f} | {short_mb:.0f} |",
-        f"| {args.long_s:.0f} s (looped sample) | {long_s:.1f} | {long_mb:.0f} |",
-        "",
-        "Note: peak memory of the long clip is the largest of all runs so far in this process "
-        "(getrusage reports the children's maximum).",
+        *memory,
     ]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n")

@@ -33,7 +33,7 @@ class LocalPool:
 
     def run(self, tasks: Sequence[Task]) -> Iterator[dict[str, Any]]:
         """Run every task; yield each outcome as it arrives."""
-        # Workers share the cores: each gets its share of OpenCV threads instead of all of them.
+        # Workers share the cores: each gets its share of model and OpenCV threads instead of all of them.
         threads = max(1, (os.cpu_count() or 1) // self.workers)
         servers = [WorkerServer(threads) for _ in range(min(self.workers, len(tasks)))]
         free = list(servers)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from posture.errors import PostureError
+from posture.pose.landmarker import THREADS_ENV as POSE_THREADS_ENV
 
 #: Prefix of the temporary folders; a new run removes any a killed run left behind.
 WORK_PREFIX = ".work-"
@@ -83,8 +84,8 @@ def execute(job: dict[str, Any], out_dir: str) -> dict[str, Any]:
     return outcome
 
 
-#: How many threads OpenCV may use in a worker child (unset: OpenCV's own choice).
-THREADS_ENV = "POSTURE_WORKER_THREADS"
+#: Threads a worker child may use for the pose model and OpenCV (unset: their defaults).
+THREADS_ENV = POSE_THREADS_ENV
 #: Marks the outcome lines a worker server writes (anything else on its output is ignored).
 MARK = "posture-outcome "
 
@@ -169,10 +170,11 @@ _SERVERS = threading.local()
 
 
 def execute_with_limit(job: dict[str, Any], out_dir: str, time_limit_s: float) -> dict[str, Any]:
-    """Run a job in this thread's own :class:`WorkerServer` (started on first use)."""
+    """Run a job in this thread's own :class:`WorkerServer` (started on first use, one model thread)."""
     server = getattr(_SERVERS, "server", None)
     if server is None:
-        server = _SERVERS.server = WorkerServer()
+        # A Dask host may run several workers; one model thread each is MediaPipe's own default.
+        server = _SERVERS.server = WorkerServer(threads=1)
     return server.run(job, out_dir, time_limit_s)
 
 

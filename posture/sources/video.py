@@ -1,6 +1,7 @@
 """Streaming frames from video files and cameras.
 
-Frames are decoded one at a time, so memory does not grow with clip length.
+Frames are decoded one at a time (files a few frames ahead, on a background
+thread), so memory does not grow with clip length.
 Times come from the container's presentation timestamps (phones record with a
 variable frame rate), and rotation metadata is applied so frames are upright.
 """
@@ -18,7 +19,10 @@ import numpy as np
 from posture.errors import InputError
 from posture.io.stderr import native_stderr_silenced
 from posture.sources.image import IMAGE_SUFFIXES, check_file, read_image
+from posture.sources.prefetch import Prefetcher
 
+#: Frames a video file is decoded ahead of its consumer (bounded: memory stays flat).
+PREFETCH_FRAMES = 4
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg"})
 
 
@@ -100,6 +104,7 @@ class VideoSource:
             check_file(Path(str(self.spec)))
         self.cap = self._open()
         self.info = self._probe()
+        self._reader: Prefetcher[Frame] | None = None
 
     def _open(self) -> cv2.VideoCapture:
         with native_stderr_silenced():  # FFmpeg prints its own complaints; ours name the file
@@ -133,6 +138,14 @@ class VideoSource:
         )
 
     def __iter__(self) -> Iterator[Frame]:
+        """Frames in order; a file is decoded a few frames ahead on a background thread."""
+        if self.is_camera:  # a camera's frames are timed as they are read: no reading ahead
+            yield from self._decode()
+            return
+        self._reader = Prefetcher(self._decode(), depth=PREFETCH_FRAMES)
+        yield from self._reader
+
+    def _decode(self) -> Iterator[Frame]:
         fps = self.info.fps or 30.0
         last: float | None = None
         start = time.monotonic()
@@ -152,7 +165,9 @@ class VideoSource:
             raise InputError("the video has no decodable frames", str(self.spec))
 
     def close(self) -> None:
-        """Release the decoder or camera."""
+        """Release the decoder or camera (after stopping any reading ahead)."""
+        if self._reader is not None:
+            self._reader.close()
         self.cap.release()
 
 

@@ -116,3 +116,13 @@ def test_walking_samples_are_tracked_in_most_frames(media):
     found = subject.xy(L.LEFT_HIP) + subject.xy(L.RIGHT_HIP)
     error = np.nanmedian(np.linalg.norm(found - true_hips, axis=1) / 2)
     assert error / _hip_width_px(truth) <= WALKING_HIP_TOLERANCE
+
+
+def test_the_number_of_inference_threads_changes_nothing_but_the_speed():
+    from posture.pose.landmarker import PoseOptions
+
+    one = load_pose(SAMPLES / "walk_side.mp4", options=PoseOptions(max_people=3, threads=1), max_frames=12)
+    two = load_pose(SAMPLES / "walk_side.mp4", options=PoseOptions(max_people=3, threads=2), max_frames=12)
+    assert one.n_frames == two.n_frames == 12
+    np.testing.assert_array_equal(one.xy_px, two.xy_px)
+    np.testing.assert_array_equal(one.world_m, two.world_m)

@@ -1,3 +1,4 @@
+import os
 import zipfile
 
 import pytest
@@ -50,3 +51,12 @@ def test_resolve_model_refuses_missing_and_non_bundles(tmp_path):
 def test_resolve_model_accepts_a_task_file_by_path(built):
     info = resolve_model(built.path)
     assert info.sha256 == built.sha256
+
+
+@pytest.mark.parametrize(("env", "expected"), [("3", 3), ("0", None), ("many", None), ("", None)])
+def test_inference_threads_come_from_the_environment_when_set(monkeypatch, env, expected):
+    from posture.pose.landmarker import THREADS_ENV, default_threads
+
+    monkeypatch.setenv(THREADS_ENV, env)
+    fallback = max(1, min(os.cpu_count() or 1, 4))
+    assert default_threads() == (expected if expected is not None else fallback)

@@ -96,3 +96,14 @@ def test_variable_frame_rate_uses_the_container_times(tmp_path):
     times = [f.time_s for f in open_source(vfr)]
     np.testing.assert_allclose(times, [0, 0.04, 0.08, 0.12, 0.16, 0.2, 0.3, 0.4, 0.5, 0.6], atol=0.025)
     assert np.diff(times)[-1] == pytest.approx(0.1, abs=0.025)
+
+
+def test_stopping_early_and_closing_ends_the_reading_ahead(tmp_path):
+    path = tmp_path / "clip.mp4"
+    _write_video(path, 30)
+    source = open_source(path)
+    for frame in source:
+        if frame.index == 3:
+            break
+    source.close()
+    assert source._reader is not None and not source._reader._thread.is_alive()
