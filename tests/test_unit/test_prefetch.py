@@ -1,4 +1,3 @@
-
 import pytest
 
 from posture.sources.prefetch import Prefetcher
