@@ -22,8 +22,9 @@ from posture.data.skeleton import MIRROR, Side
 from posture.data.skeleton import Landmark as L
 from posture.data.tracking import select_subject
 from posture.gait import conditioning as cond
+from posture.gait import crowding, frontal
 from posture.gait import footstrike as fs
-from posture.gait import frontal
+from posture.gait.crowding import crowded_stretches, cue_frames, mask_feet
 from posture.gait.events import (
     HEEL_STRIKE,
     TOE_OFF,
@@ -443,32 +444,36 @@ def analyse_gait(
     fps = float(seq.fps)
     t = seq.time_s
     xy = cond.mask_low_confidence(person.xy_px[:, 0], person.visibility[:, 0])
-    xy, filled = cond.fill_gaps(xy, t)
-    world, _ = cond.fill_gaps(person.world_m[:, 0], t)
     kind, view_reason = (
         detect_view(xy) if view == "auto" else ("side" if view == "side" else "frontal", "given")
     )
     lateral = kind == "side"
+    cues = cue_frames(seq, track, xy, lateral)
+    crowded = crowded_stretches(cues, t)
+    xy = mask_feet(xy, cues)
+    xy, filled = cond.fill_gaps(xy, t)
+    world, _ = cond.fill_gaps(person.world_m[:, 0], t)
     body = body_height_px(xy)
     pelvis = _midpoint(xy, L.LEFT_HIP, L.RIGHT_HIP)
     segments = cond.walking_segments(cond.progression_signal(pelvis, body, lateral), t, fps, lateral)
     notes = [] if segments else ["no straight walking found (nobody walks, or the clip is too short)"]
+    if cues.any():
+        notes.append(
+            f"{int(cues.sum())} frame(s) with another person overlapping the walker or legs that do not "
+            "match: their feet are not used"
+        )
     if filled.any():
         notes.append(
             f"{int(filled[..., 0].any(axis=1).sum())} frame(s) with gaps up to {cond.MAX_GAP_S} s filled"
         )
-    events: list[GaitEvent] = []
-    parts = []
-    for seg in segments:
-        if not lateral:
-            xy_seg, swapped = relabel_frontal(xy[seg.start : seg.stop], seg.direction == "towards_camera")
-            xy[seg.start : seg.stop] = xy_seg
-            if swapped:
-                notes.append(f"segment {seg.start_s:.1f}-{seg.end_s:.1f} s: side labels mirrored (back view)")
-        found, seg_notes, part = _segment_events(xy, person.z[:, 0], t, fps, seg, lateral)
-        parts.append((seg, part))
-        events += found
-        notes += seg_notes
+    events, parts, seg_notes = _all_events(xy, person.z[:, 0], t, fps, segments, lateral)
+    notes += seg_notes
+    events, withheld = _away_from_crowding(events, t, crowded)
+    if withheld:
+        notes.append(
+            f"{withheld} event(s) not reported: within {crowding.GUARD_S} s of a stretch where another "
+            "person overlaps the walker (the skeleton there may mix two people)"
+        )
     final_view = _final_view(view, lateral, segments)
     smooth = cond.lowpass(xy, fps)
     px_per_m = None
@@ -514,6 +519,38 @@ _SYM_PARAMS = (
     "double_support_time_s",
     "step_length_m",
 )
+
+
+def _all_events(
+    xy: np.ndarray, z: np.ndarray, t: np.ndarray, fps: float, segments: list[cond.Segment], lateral: bool
+) -> tuple[list[GaitEvent], list[tuple[cond.Segment, np.ndarray]], list[str]]:
+    """Events of every segment, each segment's conditioned landmarks, and notes.
+
+    Front/back segments get their side labels mirrored in ``xy`` (in place) when the
+    model labelled them as if the walker faced the other way.
+    """
+    events: list[GaitEvent] = []
+    parts = []
+    notes: list[str] = []
+    for seg in segments:
+        if not lateral:
+            xy_seg, swapped = relabel_frontal(xy[seg.start : seg.stop], seg.direction == "towards_camera")
+            xy[seg.start : seg.stop] = xy_seg
+            if swapped:
+                notes.append(f"segment {seg.start_s:.1f}-{seg.end_s:.1f} s: side labels mirrored (back view)")
+        found, seg_notes, part = _segment_events(xy, z, t, fps, seg, lateral)
+        parts.append((seg, part))
+        events += found
+        notes += seg_notes
+    return events, parts, notes
+
+
+def _away_from_crowding(
+    events: list[GaitEvent], t: np.ndarray, crowded: np.ndarray
+) -> tuple[list[GaitEvent], int]:
+    """The events not near a crowded stretch, and how many were left out."""
+    kept = [e for e in events if not crowding.near_crowding(t, crowded, e.time_s)]
+    return kept, len(events) - len(kept)
 
 
 def _final_view(view: str, lateral: bool, segments: list[cond.Segment]) -> str:
@@ -584,7 +621,8 @@ def _settings(px_per_m: float | None) -> dict[str, Any]:
         "heel_strike": f"side: heel downward image velocity falls below {ev.HS_FRACTION} of its late-swing "
         f"peak; towards the camera: the same with {fe.HS_FRACTION[True]}; away: the toe's downward "
         f"velocity below {fe.HS_FRACTION[False]} of its peak",
-        "toe_off": f"side: toe upward image velocity rises above {ev.TO_FRACTION} of its peak; towards the "
+        "toe_off": f"side: heel forward image velocity rises above {ev.TO_FRACTION} of its swing peak; "
+        "towards the "
         "camera: peak of the heel's first downward lobe after the other foot's heel strike; away: the foot's "
         f"image speed rises above {fe.TO_FRACTION} of its first lobe after the other foot's heel strike",
         "plausible_stance_s": list(ev.STANCE_S),

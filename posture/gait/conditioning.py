@@ -8,6 +8,7 @@ seconds. NaN means "not seen" on input; a NaN that survives conditioning means
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -199,7 +200,9 @@ def repair_swaps(
     """
     li = [p[0] for p in pairs]
     ri = [p[1] for p in pairs]
-    gap = None if z is None else np.nanmean(z[:, li], axis=1) - np.nanmean(z[:, ri], axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames whose legs are not seen
+        gap = None if z is None else np.nanmean(z[:, li], axis=1) - np.nanmean(z[:, ri], axis=1)
     swapped = swap_states(xy[:, li], xy[:, ri], penalty_px, gap)
     out = np.array(xy, dtype=float, copy=True)
     rows = np.flatnonzero(swapped)
@@ -252,6 +255,20 @@ def progression_signal(pelvis_xy: np.ndarray, body_px: np.ndarray, lateral: bool
     return np.log(body_px)
 
 
+#: A dip below the walking speed shorter than this, between two stretches in the same direction,
+#: is a wobble of the progression signal (a misplaced foot or head in a few frames), not a pause.
+MAX_DIP_S = 0.5
+
+
+def _bridge_slowdowns(sign: np.ndarray, time_s: np.ndarray) -> np.ndarray:
+    """``sign`` (T,) of -1/0/+1 with short 0 runs between equal non-zero neighbours set to them."""
+    out = sign.copy()
+    for a, b in nan_runs(sign == 0):
+        if a > 0 and b < len(sign) and sign[a - 1] == sign[b] and time_s[b] - time_s[a - 1] <= MAX_DIP_S:
+            out[a:b] = sign[b]
+    return out
+
+
 def walking_segments(
     signal: np.ndarray,
     time_s: np.ndarray,
@@ -281,7 +298,7 @@ def walking_segments(
     filled, _ = fill_gaps(signal, time_s, 0.5)
     smooth = lowpass(filled, fps, 1.0)
     vel = np.gradient(smooth, time_s)
-    sign = np.where(vel > min_speed, 1, np.where(vel < -min_speed, -1, 0))
+    sign = _bridge_slowdowns(np.where(vel > min_speed, 1, np.where(vel < -min_speed, -1, 0)), time_s)
     names = {1: "left_to_right", -1: "right_to_left"} if lateral else {1: "towards_camera", -1: "away"}
     out = []
     for value, name in names.items():

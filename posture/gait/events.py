@@ -12,12 +12,19 @@ Method (per foot, per straight walking segment, static camera):
    maximum of (heel − pelvis) along the walking direction, toe off a local
    minimum of (toe − pelvis); extrema refined to sub-frame time by parabolic
    interpolation. Used to confirm each swing and as the fallback timing.
-3. **Timing (foot vertical velocity, after O'Connor et al. 2007).**
-   Heel strike is the end of the heel's last descent before the foot stops:
-   the falling 50% crossing of the heel's downward image velocity after the
-   swing peak. Toe off is the start of the toe's rise: the rising crossing of
-   ``TO_FRACTION`` of the toe's upward velocity before the swing peak.
+3. **Timing (foot velocities, after O'Connor et al. 2007 and Ghoussayni et
+   al. 2004).** Heel strike is the end of the heel's last descent before the
+   foot stops: the falling 50% crossing of the heel's downward image velocity
+   after the swing peak. Toe off is where the heel, carried forward by the
+   push-off, speeds up into the swing: the rising crossing of ``TO_FRACTION``
+   of the heel's forward image velocity (along the walking direction) before
+   its swing peak. The toe's own rise is not used: the model's toe point of the
+   far foot, hidden behind the near leg at push-off, lags by 40-60 ms, while
+   the heel's forward motion is seen equally well on both feet.
    Crossings are linearly interpolated between frames (sub-frame times).
+   A swing under way at a segment's first or last frame counts only if the
+   visible part carries the foot forward relative to the pelvis
+   (``MIN_EDGE_TRAVEL``).
 4. **Physiological order** (heel strike → opposite toe off → opposite heel
    strike → toe off) and plausible stance and swing durations are enforced;
    events that break them are dropped with a reason. Nothing is invented:
@@ -37,15 +44,18 @@ from posture.data.skeleton import Side
 
 #: Share of the heel's late-swing peak (downward velocity or speed) below which the heel has landed.
 HS_FRACTION = 0.5
-#: Share of the toe's early-swing peak (upward velocity or speed) above which the toe has left the floor
-#: (chosen on the shipped side-view sample: 0.25 gave toe offs 0.65 frames early on the exact joints).
-TO_FRACTION = 0.4
+#: Share of the heel's swing peak of forward velocity above which the toe has left the floor (chosen
+#: on the tuning clips of ``benchmarks/bench_gait.py``: 0.55 gave toe offs 5 ms early, 0.65 7 ms late).
+TO_FRACTION = 0.6
 #: Plausible durations in seconds (walking at 25-60 fps; slower or faster gaits are out of scope).
 STANCE_S = (0.25, 2.0)
 SWING_S = (0.15, 1.0)
 STRIDE_S = (0.6, 2.5)
 #: Least swing peak speed in body heights per second (about 0.5 m/s of foot speed for 1.7 m).
 MIN_SWING_SPEED = 0.3
+#: Least forward travel of the foot relative to the pelvis (body heights, about 10 cm) of the visible
+#: part of a swing under way at a segment's start or end, for its event to count.
+MIN_EDGE_TRAVEL = 0.06
 
 HEEL_STRIKE = "heel_strike"
 TOE_OFF = "toe_off"
@@ -82,6 +92,7 @@ class FootSignals:
 
     ``speed``: image speed of the foot (mean of heel and toe), body heights/s.
     ``heel_down``: heel image velocity along y (down +), body heights/s.
+    ``heel_forward``: heel image velocity along the walking direction (forward +), body heights/s.
     ``toe_up``: toe image velocity along -y (up +), body heights/s.
     ``heel_rel``, ``toe_rel``: heel / toe minus pelvis along the walking
     direction, body heights.
@@ -90,6 +101,7 @@ class FootSignals:
     time_s: np.ndarray
     speed: np.ndarray
     heel_down: np.ndarray
+    heel_forward: np.ndarray
     toe_up: np.ndarray
     heel_rel: np.ndarray
     toe_rel: np.ndarray
@@ -121,6 +133,7 @@ def foot_signals(
         time_s=time_s,
         speed=np.linalg.norm(0.5 * (v_heel + v_toe), axis=1),
         heel_down=v_heel[:, 1],
+        heel_forward=direction_sign * v_heel[:, 0],
         toe_up=-v_toe[:, 1],
         heel_rel=direction_sign * (heel[:, 0] - pelvis[:, 0]) / body_px,
         toe_rel=direction_sign * (toe[:, 0] - pelvis[:, 0]) / body_px,
@@ -241,12 +254,12 @@ def time_heel_strike(sig: FootSignals, peak: int, fps: float) -> tuple[float | N
 def time_toe_off(sig: FootSignals, peak: int, fps: float) -> tuple[float | None, str]:
     """Sub-frame index of the toe off before the swing peak at ``peak``, and the method used."""
     horizon = int(round(0.45 * STRIDE_S[1] * fps * 0.5)) + 2
-    curve = sig.toe_up
+    curve = sig.heel_forward
     start = max(peak - horizon, 0)
     stop = min(peak + max(int(0.15 * fps), 2), len(curve))
     window = curve[start:stop]
     if window.size >= 2 and np.isfinite(window).any() and np.nanmax(window) > 0.1 * MIN_SWING_SPEED:
-        top = start + significant_lobe(window[: peak - start + 1], first=False)
+        top = start + int(np.nanargmax(window))
         hit = last_crossing(curve, TO_FRACTION * float(curve[top]), start, top + 1, rising=True)
         if hit is not None:
             return hit, "velocity"
@@ -270,7 +283,7 @@ def detect_foot_events(sig: FootSignals, side: Side, fps: float, frame0: int = 0
         Index of the segment's first frame in the whole sequence.
     """
     report = EventReport()
-    peaks = swing_peaks(sig.speed, fps)
+    peaks = swing_peaks(sig.speed, fps, edges=True)
     if len(peaks) == 0:
         report.notes.append(f"{side}: no swing found (the foot barely moves in the image)")
         return report
@@ -279,6 +292,12 @@ def detect_foot_events(sig: FootSignals, side: Side, fps: float, frame0: int = 0
             (TOE_OFF, time_toe_off(sig, int(peak), fps)),
             (HEEL_STRIKE, time_heel_strike(sig, int(peak), fps)),
         ):
+            if idx is not None and not _edge_swing_travels(sig, int(peak), idx, kind):
+                report.notes.append(
+                    f"{side} {kind.replace('_', ' ')} near {sig.time_s[peak]:.2f} s: the motion at the "
+                    "clip's edge is not a swing (the foot does not move forward relative to the pelvis)"
+                )
+                continue
             if idx is None:
                 t_peak = sig.time_s[peak]
                 report.notes.append(f"{side} {kind.replace('_', ' ')} near {t_peak:.2f} s: edge not found")
@@ -286,6 +305,25 @@ def detect_foot_events(sig: FootSignals, side: Side, fps: float, frame0: int = 0
             t = _index_to_time(sig.time_s, idx)
             report.events.append(GaitEvent(side, kind, t, frame0 + int(round(idx)), method))
     return report
+
+
+def _edge_swing_travels(sig: FootSignals, peak: int, idx: float, kind: str) -> bool:
+    """Whether a swing under way at the segment's first (last) sample really carries the foot forward.
+
+    A swing's peak at the very edge may be the filter's edge transient or a wobbling
+    landmark of a standing foot; a real swing moves the foot forward relative to the
+    pelvis, by about two step lengths over a whole swing.
+    """
+    last = len(sig.time_s) - 1
+    if 0 < peak < last:
+        return True
+    rel = sig.heel_rel if kind == HEEL_STRIKE else sig.toe_rel
+    i = int(np.clip(round(idx), 0, last))
+    part = rel[: i + 1] if peak == 0 else rel[i:]
+    if not np.isfinite(part).any():
+        return False
+    travel = rel[i] - np.nanmin(part) if peak == 0 else np.nanmax(part) - rel[i]
+    return bool(travel >= MIN_EDGE_TRAVEL)
 
 
 def _current(

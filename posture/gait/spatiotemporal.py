@@ -69,6 +69,10 @@ def _prev(events: list[GaitEvent], side: Side, kind: str, before: float) -> floa
     return max(times) if times else math.nan
 
 
+def _count(events: list[GaitEvent], side: Side, kind: str, after: float, before: float) -> int:
+    return sum(1 for e in events if e.side == side and e.kind == kind and after < e.time_s < before)
+
+
 def step_rows(
     events: list[GaitEvent], step_length_m: dict[float, float] | None = None, max_stride_s: float = 2.5
 ) -> list[StepRow]:
@@ -76,7 +80,11 @@ def step_rows(
 
     ``step_length_m`` maps a heel-strike time to the step length measured there.
     Values that need an event the clip does not contain, or a stride longer than
-    ``max_stride_s`` (a pause or a turn), are NaN.
+    ``max_stride_s`` (a pause or a turn), are NaN. So are values that would span a
+    missed event: a step with this foot's own previous heel strike inside it (the
+    other foot's strike in between was missed), a stride with two of the other
+    foot's heel strikes or two of this foot's toe offs inside it (one of this
+    foot's strikes was missed).
     """
     rows = []
     for ev in sorted(events, key=lambda e: e.time_s):
@@ -84,7 +92,8 @@ def step_rows(
             continue
         s, o, t0 = ev.side, ev.side.other, ev.time_s
         nxt = _next(events, s, HEEL_STRIKE, t0)
-        if nxt - t0 > max_stride_s:
+        spans_a_miss = _count(events, o, HEEL_STRIKE, t0, nxt) > 1 or _count(events, s, TOE_OFF, t0, nxt) > 1
+        if nxt - t0 > max_stride_s or spans_a_miss:
             nxt = math.nan
         to = _next(events, s, TOE_OFF, t0)
         if math.isfinite(nxt) and to > nxt:
@@ -93,6 +102,8 @@ def step_rows(
             to = math.nan
         prev_o = _prev(events, o, HEEL_STRIKE, t0)
         step = t0 - prev_o if t0 - prev_o < max_stride_s else math.nan
+        if _count(events, s, HEEL_STRIKE, prev_o, t0):
+            step = math.nan
         opp_to = _next(events, o, TOE_OFF, t0)
         opp_hs = _prev(events, o, HEEL_STRIKE, to) if math.isfinite(to) else math.nan
         ds = math.nan

@@ -409,6 +409,19 @@ def contact_events(traj: Trajectory, tolerance_mm: float, fps: float) -> list[di
     return sorted(events, key=lambda e: e["time_s"])
 
 
+def clean_contacts(name: str, traj: Trajectory, params: WalkingParams) -> list[dict]:
+    """The walk's contact events; ``ValueError`` when they break the walking cycle (a scuffing foot)."""
+    events = contact_events(traj, params.contact_tolerance_mm, params.fps)
+    problems = event_order_problems(events)
+    if problems:
+        raise ValueError(
+            f"{name}: the scripted walk of this subject does not give a clean contact pattern "
+            f"({'; '.join(problems)}); the swing foot probably scuffs the floor - try another "
+            "phenotype or a larger stride_scale"
+        )
+    return events
+
+
 def event_order_problems(events: list[dict]) -> list[str]:
     """Return breaks of the physiological order HS_L, TO_R, HS_R, TO_L, ... (empty when fine).
 
@@ -519,6 +532,7 @@ def render_walk(name: str, params: WalkingParams, video_path: str | Path) -> dic
     subject = build_subject(params.phenotype)
     n_frames = int(round(params.n_strides * cycle_time(params) * params.fps))
     traj = solve_trajectory(subject, params, (n_frames - 1) / params.fps)
+    clean_contacts(name, traj, params)  # refuse before rendering, not after
     frame_idx = np.arange(n_frames) * params.oversample
     camera, direction = walking_camera(params, (traj.root[0, 1], traj.root[-1, 1]))
     fourcc = cv2.VideoWriter_fourcc(*"mp4v")  # type: ignore[attr-defined]
@@ -574,14 +588,7 @@ def walking_truth(
     n_frames: int,
 ) -> dict:
     """Return the truth dictionary of a rendered walk."""
-    events = contact_events(traj, params.contact_tolerance_mm, params.fps)
-    problems = event_order_problems(events)
-    if problems:
-        raise ValueError(
-            f"{name}: the scripted walk of this subject does not give a clean contact pattern "
-            f"({'; '.join(problems)}); the swing foot probably scuffs the floor - try another "
-            "phenotype or a larger stride_scale"
-        )
+    events = clean_contacts(name, traj, params)
     rows = step_table(events)
     duration = n_frames / params.fps
     travelled = abs(traj.root[-1, 1] - traj.root[0, 1])

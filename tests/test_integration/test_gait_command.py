@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
+import subprocess
 
 import cv2
+import numpy as np
 import pytest
 
 from posture.cli import main
@@ -123,3 +126,87 @@ def test_walker_leaving_mid_clip_gives_events_only_while_seen(tmp_path, capsys):
     last_seen = max(t for t, x in zip(truth["frames"]["time_s"], hips, strict=True) if x > half)
     assert doc["events"] and all(e["time_s"] <= last_seen + 0.1 for e in doc["events"])
     assert "Warning" not in capsys.readouterr().err
+
+
+def _events_near_truth(doc, frames_tolerance):
+    truth = json.loads((SAMPLES / "walk_side.truth.json").read_text())
+    assert doc["events"], "events expected"
+    for event in doc["events"]:
+        key = (event["side"], event["kind"])
+        same = [t["time_s"] for t in truth["events"] if (t["side"], t["kind"]) == key]
+        off = min(abs(t - event["time_s"]) for t in same) * truth["fps"]
+        assert off <= frames_tolerance, f"{event} is {off:.1f} frames from the nearest true event"
+
+
+def test_only_a_few_frames_gives_a_result_that_says_so_and_no_made_up_event(tmp_path, capsys):
+    clip = tmp_path / "short.mp4"
+    _write(clip, _frames(SAMPLES / "walk_side.mp4", 8), 30.0)
+    code = main(["gait", str(clip), "--out", str(tmp_path / "o"), "--no-progress"])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    if code == 0:
+        doc = json.loads((tmp_path / "o" / "result.json").read_text())
+        assert doc["events"] == [] and doc["event_notes"]
+    else:
+        assert code == 2 and "short.mp4" in captured.err
+        assert not (tmp_path / "o" / "result.json").exists()
+
+
+def test_two_people_walking_together_give_no_made_up_event(tmp_path):
+    """A second walker (the same walk, 10 frames behind, drawn at 80% behind the first) overlaps the
+    walker all along: the model builds one skeleton from both. Events there are withheld, and said so."""
+    frames = _frames(SAMPLES / "walk_side.mp4")
+    background = np.median(np.stack(frames[::4]), axis=0).astype(np.uint8)
+    h, w = background.shape[:2]
+    shrink = cv2.getRotationMatrix2D((w / 2, h / 2), 0.0, 0.8)
+    shrink[1, 2] -= 40  # farther away: smaller and higher in the picture
+    other_bg = cv2.warpAffine(background, shrink, (w, h))
+    out = []
+    for t, frame in enumerate(frames):
+        other = cv2.warpAffine(frames[max(t - 10, 0)], shrink, (w, h))
+        composite = background.copy()
+        behind = np.abs(other.astype(int) - other_bg.astype(int)).sum(axis=2) > 40
+        composite[behind] = other[behind]
+        front = np.abs(frame.astype(int) - background.astype(int)).sum(axis=2) > 40
+        composite[front] = frame[front]
+        out.append(composite)
+    clip = tmp_path / "two.mp4"
+    _write(clip, out, 30.0)
+    assert main(["gait", str(clip), "--out", str(tmp_path / "o"), "--no-progress"]) == 0
+    doc = json.loads((tmp_path / "o" / "result.json").read_text())
+    notes = doc["event_notes"]
+    assert any("another person overlaps the walker" in note for note in notes), notes
+    truth = json.loads((SAMPLES / "walk_side.truth.json").read_text())
+    for event in doc["events"]:
+        key = (event["side"], event["kind"])
+        same = [t["time_s"] for t in truth["events"] if (t["side"], t["kind"]) == key]
+        assert min(abs(t - event["time_s"]) for t in same) * 30 <= 2.0, event
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs the ffmpeg tool to tag a rotation")
+def test_a_clip_stored_sideways_with_rotation_metadata_is_analysed_upright(tmp_path):
+    """As a phone stores it: frames turned a quarter, a display rotation in the header."""
+    frames = _frames(SAMPLES / "walk_side.mp4")
+    stored, tagged = tmp_path / "stored.mp4", tmp_path / "portrait.mp4"
+    _write(stored, [cv2.rotate(f, cv2.ROTATE_90_COUNTERCLOCKWISE) for f in frames], 30.0)
+    cmd = ["ffmpeg", "-loglevel", "error", "-y", "-i", str(stored), "-c", "copy"]
+    subprocess.run([*cmd, "-metadata:s:v:0", "rotate=270", str(tagged)], check=True)
+    assert main(["gait", str(tagged), "--out", str(tmp_path / "o"), "--no-progress"]) == 0
+    doc = json.loads((tmp_path / "o" / "result.json").read_text())
+    assert doc["provenance"]["image_size"] == [1280, 720] and doc["view"]["view"] == "side"
+    _events_near_truth(doc, 2.0)
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs the ffmpeg tool for a variable-rate clip")
+def test_a_variable_frame_rate_clip_is_timed_by_its_container(tmp_path):
+    """Every third frame dropped, the others keep their times: events stay where they were."""
+    frames = _frames(SAMPLES / "walk_side.mp4")
+    raw, vfr = tmp_path / "raw.mp4", tmp_path / "vfr.mp4"
+    _write(raw, frames, 30.0)
+    keep = "select='not(eq(mod(n,3),2))',setpts='PTS'"
+    cmd = ["ffmpeg", "-loglevel", "error", "-y", "-i", str(raw), "-vf", keep, "-fps_mode", "vfr"]
+    subprocess.run([*cmd, "-c:v", "mpeg4", "-q:v", "2", str(vfr)], check=True)
+    assert main(["gait", str(vfr), "--out", str(tmp_path / "o"), "--no-progress"]) == 0
+    doc = json.loads((tmp_path / "o" / "result.json").read_text())
+    assert doc["provenance"]["frames"] < len(frames) * 0.7
+    _events_near_truth(doc, 2.5)

@@ -91,3 +91,12 @@ def test_walking_segments_split_at_a_turn():
 def test_standing_still_gives_no_segment():
     t = np.arange(150) / FPS
     assert cond.walking_segments(np.zeros(150) + 0.01 * np.sin(t), t, FPS, lateral=True) == []
+
+
+@pytest.mark.parametrize(("dip_s", "segments"), [(0.3, 1), (1.5, 2)])
+def test_a_short_slowdown_does_not_split_a_walk_but_a_pause_does(dip_s, segments):
+    t = np.arange(300) / FPS  # 10 s to the right with the walker slowed to a stand for dip_s at 5 s
+    speed = np.where(np.abs(t - 5.0) < dip_s / 2, 0.0, 1.0)
+    x = np.cumsum(speed) / FPS
+    segs = cond.walking_segments(x, t, FPS, lateral=True)
+    assert len(segs) == segments and {s.direction for s in segs} == {"left_to_right"}

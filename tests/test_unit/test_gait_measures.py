@@ -103,3 +103,20 @@ def test_stance_drop_is_the_peak_towards_the_swing_side_inside_one_stance():
     assert frontal.stance_drop(obliquity, t, 0.5, 1.0, -1.0) == pytest.approx(3.0, abs=0.05)
     assert frontal.stance_drop(obliquity, t, 0.0, 0.5, -1.0) == pytest.approx(0.0, abs=1e-9)
     assert math.isnan(frontal.stance_drop(obliquity, t, 0.0, math.nan, 1.0))  # toe off not seen
+
+
+@pytest.mark.parametrize(
+    "missing",
+    [("right", HEEL_STRIKE, 1.5), ("left", HEEL_STRIKE, 1.0), ("left", TOE_OFF, 1.62)],
+    ids=["other-strike", "own-strike", "own-toe-off"],
+)
+def test_a_missed_event_never_makes_a_double_step_or_stride(missing):
+    events = [e for e in _events(0.62, 0.62) if (str(e.side), e.kind, e.time_s) != missing]
+    rows = step_rows(events)
+    steps = [r.step_time_s for r in rows if math.isfinite(r.step_time_s)]
+    strides = [r.stride_time_s for r in rows if math.isfinite(r.stride_time_s)]
+    stances = [r.stance_s for r in rows if math.isfinite(r.stance_s)]
+    assert steps and strides and stances
+    assert steps == pytest.approx([0.5] * len(steps))
+    assert strides == pytest.approx([1.0] * len(strides))
+    assert stances == pytest.approx([0.62] * len(stances))
