@@ -26,6 +26,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from posture.synth.render import Appearance  # noqa: E402 - colours only: needs no body model
+
 SEED = 20240611
 
 
@@ -67,21 +69,60 @@ CLIPS: tuple[Clip, ...] = (
     Clip("front_30_drop", "front", 30.0, drop=(4.0, 8.0)),
     Clip("back_30_drop", "back", 30.0, drop=(8.0, 4.0)),
 )
-#: Other walkers, frame rates, cadences, stride lengths and cameras, kept out of the rule tuning.
+#: More walkers, frame rates, cadences, stride lengths and cameras. They were first run as a held-out
+#: set; the failures they showed (a missed event doubling a step, legs mixed up when the synthetic feet
+#: slide) were then worked on, so they count as tuning clips now.
+MORE: tuple[Clip, ...] = (
+    Clip("more_side_l_25_female", "left", 25.0, phenotype="female", cadence=116.0),
+    Clip(
+        "more_side_r_50_tall",
+        "right",
+        50.0,
+        phenotype="tall",
+        cadence=96.0,
+        overrides=(("stride_scale", 1.1),),
+    ),
+    Clip(
+        "more_side_l_30_slow_high",
+        "left",
+        30.0,
+        cadence=92.0,
+        overrides=(("stride_scale", 0.9), ("camera_height_m", 1.25)),
+    ),
+    Clip(
+        "more_side_r_30_fast_far",
+        "right",
+        30.0,
+        phenotype="female",
+        cadence=120.0,
+        overrides=(("camera_distance_m", 4.3),),
+    ),
+    Clip(
+        "more_side_l_60_asym", "left", 60.0, stance=(0.60, 0.65), phenotype="heavy", cadence=100.0, phase=0.47
+    ),
+    Clip("more_front_25_female", "front", 25.0, phenotype="female", cadence=114.0),
+    Clip("more_back_50_tall", "back", 50.0, phenotype="tall", cadence=100.0),
+    Clip("more_front_30_drop", "front", 30.0, drop=(8.0, 4.0), phenotype="heavy", cadence=102.0),
+)
+_RED = (("appearance", Appearance(shirt=(40, 40, 170), shorts=(90, 70, 40), floor=(120, 130, 140))),)
+_GREY = (
+    ("appearance", Appearance(shirt=(150, 150, 150), shorts=(30, 30, 30), background_top=(180, 190, 200))),
+)
+#: Held out: never looked at while the rules were chosen; run once, as they are.
 HELD_OUT: tuple[Clip, ...] = (
-    Clip("ho_side_l_25_female", "left", 25.0, phenotype="female", cadence=116.0, group="held-out"),
-    Clip("ho_side_r_50_tall", "right", 50.0, phenotype="tall", cadence=96.0, group="held-out",
-         overrides=(("stride_scale", 1.1),)),
-    Clip("ho_side_l_30_slow_high", "left", 30.0, cadence=92.0, group="held-out",
-         overrides=(("stride_scale", 0.9), ("camera_height_m", 1.25))),
-    Clip("ho_side_r_30_fast_far", "right", 30.0, phenotype="female", cadence=120.0, group="held-out",
-         overrides=(("camera_distance_m", 4.3),)),
-    Clip("ho_side_l_60_asym", "left", 60.0, stance=(0.60, 0.65), phenotype="heavy", cadence=100.0,
-         phase=0.47, group="held-out"),
-    Clip("ho_front_25_female", "front", 25.0, phenotype="female", cadence=114.0, group="held-out"),
-    Clip("ho_back_50_tall", "back", 50.0, phenotype="tall", cadence=100.0, group="held-out"),
-    Clip("ho_front_30_drop", "front", 30.0, drop=(8.0, 4.0), phenotype="heavy", cadence=102.0,
-         group="held-out"),
+    Clip("ho_side_l_30_tall", "left", 30.0, phenotype="tall", cadence=104.0, group="held-out",
+         overrides=_RED),
+    Clip("ho_side_r_25_heavy_asym", "right", 25.0, stance=(0.65, 0.60), phenotype="heavy", cadence=98.0,
+         phase=0.52, group="held-out", overrides=_GREY),
+    Clip("ho_side_l_50_female", "left", 50.0, phenotype="female", cadence=112.0, group="held-out"),
+    Clip("ho_side_r_60_male", "right", 60.0, cadence=116.0, group="held-out",
+         overrides=(*_RED, ("camera_height_m", 1.1))),
+    Clip("ho_front_50_male", "front", 50.0, cadence=106.0, group="held-out", overrides=_GREY),
+    Clip("ho_back_30_female", "back", 30.0, phenotype="female", cadence=110.0, group="held-out",
+         overrides=_RED),
+    Clip("ho_front_30_heavy_asym", "front", 30.0, stance=(0.60, 0.65), phenotype="heavy", cadence=100.0,
+         phase=0.48, group="held-out"),
+    Clip("ho_back_25_drop", "back", 25.0, drop=(4.0, 8.0), group="held-out", overrides=_GREY),
 )  # fmt: skip
 
 
@@ -265,8 +306,8 @@ def report(rows: list[dict], wall_s: float = float("nan")) -> str:
         f"{len(rows)} clips rendered at benchmark time (seed {SEED}, 960x540, 4 strides each) by",
         "`posture.synth.walking`; truth events come from the body's floor contact. The event rules were",
         f"chosen on the {sum(r['group'] == 'tuning' for r in rows)} tuning clips; the "
-        f"{sum(r['group'] == 'held-out' for r in rows)} held-out clips (`ho_`: other walkers, frame",
-        "rates, cadences, stride lengths and cameras) were not looked at while choosing them. Errors are",
+        f"{sum(r['group'] == 'held-out' for r in rows)} held-out clips (`ho_`: other walkers, clothes,",
+        "frame rates, cadences and cameras) were not looked at while choosing them. Errors are",
         "detected minus true. HS = heel strike, TO = toe off; 'MAE / p95' of absolute errors.",
         f"Events within {EDGE_S} s of a clip's ends are not counted as missed (no swing around them).",
         f"Wall time {wall_s / 60:.1f} min (rendering, pose model, analysis; gait analysis itself"
@@ -345,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", default=None, help="clip names to run")
     parser.add_argument("--prepare-only", action="store_true", help="render and run the pose model only")
     args = parser.parse_args(argv)
-    clips = [c for c in CLIPS + HELD_OUT if args.only is None or c.name in args.only]
+    clips = [c for c in CLIPS + MORE + HELD_OUT if args.only is None or c.name in args.only]
     wall = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         cache = args.cache or Path(tmp)

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
-from posture.batch.work import WorkerServer, execute_with_limit, failed_outcome
+from posture.batch.work import FramesHook, WorkerServer, execute_with_limit, failed_outcome
 from posture.errors import InputError
 
 Task = tuple[dict[str, Any], str]
@@ -27,12 +27,13 @@ Task = tuple[dict[str, Any], str]
 class LocalPool:
     """``workers`` worker processes on this machine, with a per-clip time limit in seconds."""
 
-    def __init__(self, workers: int, time_limit_s: float) -> None:
+    def __init__(self, workers: int, time_limit_s: float, on_frames: FramesHook | None = None) -> None:
         self.workers = workers
         self.time_limit_s = time_limit_s
+        self.on_frames = on_frames
 
     def run(self, tasks: Sequence[Task]) -> Iterator[dict[str, Any]]:
-        """Run every task; yield each outcome as it arrives."""
+        """Run every task; yield each outcome as it arrives (``on_frames`` hears the frames analysed)."""
         # Workers share the cores: each gets its share of model and OpenCV threads instead of all of them.
         threads = max(1, (os.cpu_count() or 1) // self.workers)
         servers = [WorkerServer(threads) for _ in range(min(self.workers, len(tasks)))]
@@ -41,7 +42,7 @@ class LocalPool:
         def work(task: Task) -> dict[str, Any]:
             server = free.pop()
             try:
-                return server.run(task[0], task[1], self.time_limit_s)
+                return server.run(task[0], task[1], self.time_limit_s, self.on_frames)
             finally:
                 free.append(server)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,20 +132,43 @@ def _write_histories(db: HistoryDB, jobs: Sequence[Job], out: Path) -> dict[str,
     return histories
 
 
-def _pool(opts: BatchOptions) -> LocalPool | DaskPool:
+class _Progress:
+    """The batch's progress bar: clips finished, and frames analysed so far (reported by local workers)."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total, disable=not enabled, unit="clip", desc="batch")
+        self.frames = 0
+        self.status = ""
+        self._lock = threading.Lock()
+
+    def add_frames(self, n: int) -> None:
+        """Count ``n`` more frames (called from the workers' threads)."""
+        with self._lock:
+            self.frames += n
+            self.bar.set_postfix_str(self._postfix())
+
+    def _postfix(self) -> str:
+        return ", ".join(p for p in (self.status, f"{self.frames} frames") if p)
+
+    def follow(self, outcomes: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """Yield ``outcomes``, counting each as a finished clip."""
+        try:
+            for outcome in outcomes:
+                with self._lock:
+                    self.status = outcome["status"]
+                    self.bar.update(1)
+                    self.bar.set_postfix_str(self._postfix())
+                yield outcome
+        finally:
+            self.bar.close()
+
+
+def _pool(opts: BatchOptions, progress: _Progress) -> LocalPool | DaskPool:
     if opts.scheduler:
         return DaskPool(opts.scheduler, opts.time_limit_s)
-    return LocalPool(opts.workers, opts.time_limit_s)
-
-
-def _progress(outcomes: Iterable[dict[str, Any]], total: int, enabled: bool) -> Iterator[dict[str, Any]]:
-    from tqdm import tqdm
-
-    with tqdm(total=total, disable=not enabled, unit="clip", desc="batch") as bar:
-        for outcome in outcomes:
-            bar.update(1)
-            bar.set_postfix_str(outcome["status"])
-            yield outcome
+    return LocalPool(opts.workers, opts.time_limit_s, progress.add_frames)
 
 
 def run_batch(opts: BatchOptions) -> BatchResult:
@@ -172,7 +196,8 @@ def run_batch(opts: BatchOptions) -> BatchResult:
             ({**job.to_dict(), "key": job.key}, str(job_folder(opts.out, job))) for job in todo
         ]
         if tasks:
-            for outcome in _progress(_pool(opts).run(tasks), len(tasks), opts.progress):
+            progress = _Progress(len(tasks), opts.progress)
+            for outcome in progress.follow(_pool(opts, progress).run(tasks)):
                 rows_by_key[outcome["key"]] = _store(db, by_key[outcome["key"]], outcome)
         histories = _write_histories(db, jobs, opts.out)
         db_path = db.path

@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,24 +34,53 @@ from posture.pose.landmarker import THREADS_ENV as POSE_THREADS_ENV
 WORK_PREFIX = ".work-"
 
 
-def _analyse(job: dict[str, Any], out: Path) -> dict[str, Any]:
+FramesHook = Callable[[int], None]
+
+
+def _analyse(job: dict[str, Any], out: Path, on_frames: FramesHook | None = None) -> dict[str, Any]:
     if job["kind"] == "photo":
         from posture.commands.photo import PhotoOptions, run_photo
         from posture.measures.photo import View
 
         view = None if job["view"] is None else View(job["view"])
-        return run_photo(
+        document = run_photo(
             PhotoOptions(
                 inputs=[job["path"]], out=out, view=view, height_cm=job["height_cm"], client=job["client"]
             )
         )
+        if on_frames is not None:
+            on_frames(1)
+        return document
     from posture.commands.gait import GaitOptions, run_gait
 
+    counter = None if on_frames is None else _FrameCounter(on_frames)
     options = GaitOptions(
         input=job["path"], out=out, view=job["view"] or "auto", height_cm=job["height_cm"],
-        client=job["client"], progress=False,
+        client=job["client"], progress=False, on_frame=counter,
     )  # fmt: skip
-    return run_gait(options)
+    document = run_gait(options)
+    if counter is not None:
+        counter.flush()
+    return document
+
+
+class _FrameCounter:
+    """Counts tracked frames and reports them in batches of :data:`FRAMES_EVERY`."""
+
+    def __init__(self, report: FramesHook) -> None:
+        self.report = report
+        self.pending = 0
+
+    def __call__(self, _frame: object) -> None:
+        self.pending += 1
+        if self.pending >= FRAMES_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        """Report the frames counted since the last report."""
+        if self.pending:
+            self.report(self.pending)
+            self.pending = 0
 
 
 def _replace_folder(tmp: Path, final: Path) -> None:
@@ -64,14 +94,17 @@ def _replace_folder(tmp: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def execute(job: dict[str, Any], out_dir: str) -> dict[str, Any]:
-    """Analyse one clip into ``out_dir``; never raises for a bad clip (the reason is returned)."""
+def execute(job: dict[str, Any], out_dir: str, on_frames: FramesHook | None = None) -> dict[str, Any]:
+    """Analyse one clip into ``out_dir``; never raises for a bad clip (the reason is returned).
+
+    ``on_frames`` is told how many frames (video) or pictures were analysed, as they are.
+    """
     start = time.perf_counter()
     final = Path(out_dir)
     tmp = final.with_name(f"{WORK_PREFIX}{final.name}-{os.getpid()}-{uuid.uuid4().hex[:6]}")
     outcome: dict[str, Any] = {"key": job["key"], "out_dir": str(final), "document": None, "reason": None}
     try:
-        document = _analyse(job, tmp)
+        document = _analyse(job, tmp, on_frames)
         _replace_folder(tmp, final)
         outcome.update(status="done", document=document)
     except PostureError as exc:
@@ -88,6 +121,10 @@ def execute(job: dict[str, Any], out_dir: str) -> dict[str, Any]:
 THREADS_ENV = POSE_THREADS_ENV
 #: Marks the outcome lines a worker server writes (anything else on its output is ignored).
 MARK = "posture-outcome "
+#: Marks the progress lines (frames analysed since the last one) a worker server writes.
+FRAMES_MARK = "posture-frames "
+#: A worker reports its progress every this many frames.
+FRAMES_EVERY = 10
 
 
 class WorkerServer:
@@ -115,8 +152,13 @@ class WorkerServer:
             self._buffer = b""
         return self._proc
 
-    def run(self, job: dict[str, Any], out_dir: str, time_limit_s: float) -> dict[str, Any]:
-        """Run one job in the child; return its outcome (``timeout``/``failed`` when the child did not)."""
+    def run(
+        self, job: dict[str, Any], out_dir: str, time_limit_s: float, on_frames: FramesHook | None = None
+    ) -> dict[str, Any]:
+        """Run one job in the child; return its outcome (``timeout``/``failed`` when the child did not).
+
+        ``on_frames`` is called with the child's progress reports (frames analysed) as they arrive.
+        """
         start = time.monotonic()
         proc = self._ensure()
         assert proc.stdin is not None
@@ -126,7 +168,7 @@ class WorkerServer:
         except OSError:
             self.close()
             return failed_outcome(job, out_dir, "worker process could not be started")
-        line = self._read_outcome(start + time_limit_s)
+        line = self._read_outcome(start + time_limit_s, on_frames)
         if line is None:
             self.close()
             return timeout_outcome(job, out_dir, time_limit_s, time.monotonic() - start)
@@ -136,7 +178,7 @@ class WorkerServer:
             return failed_outcome(job, out_dir, f"worker process died (exit code {code})")
         return dict(json.loads(line))
 
-    def _read_outcome(self, deadline: float) -> str | None:
+    def _read_outcome(self, deadline: float, on_frames: FramesHook | None = None) -> str | None:
         """The next outcome line; ``""`` when the child ended, ``None`` at the deadline."""
         assert self._proc is not None and self._proc.stdout is not None
         fd = self._proc.stdout.fileno()
@@ -146,6 +188,9 @@ class WorkerServer:
                 text = line.decode("utf-8", "replace")
                 if text.startswith(MARK):
                     return text[len(MARK) :]
+                frames = text[len(FRAMES_MARK) :] if text.startswith(FRAMES_MARK) else ""
+                if on_frames is not None and frames.isdigit():
+                    on_frames(int(frames))
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
@@ -200,10 +245,15 @@ def _serve() -> int:
         cv2.setNumThreads(int(os.environ[THREADS_ENV]))
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # anything else printed goes to the error stream, never among the outcomes
+
+    def report(frames: int) -> None:
+        out.write(f"{FRAMES_MARK}{frames}\n")
+        out.flush()
+
     for line in sys.stdin:
         if line.strip():
             request = json.loads(line)
-            out.write(MARK + json.dumps(execute(request["job"], request["out_dir"])) + "\n")
+            out.write(MARK + json.dumps(execute(request["job"], request["out_dir"], report)) + "\n")
             out.flush()
     return 0
 

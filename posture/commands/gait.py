@@ -28,7 +28,7 @@ from posture.io.atomic import atomic_open
 from posture.measures.types import Measure
 from posture.pose.bundle import resolve_model
 from posture.pose.landmarker import PoseOptions
-from posture.pose.run import track_source
+from posture.pose.run import FrameHook, track_source
 from posture.report.html import render_report, write_report
 from posture.report.plots import plot_foot_trajectories, plot_step_series
 from posture.sources.video import open_source
@@ -55,6 +55,8 @@ class GaitOptions:
     model: str | None = None
     max_people: int = 3
     progress: bool = True
+    #: Called with each tracked frame (a batch worker counts frames with it).
+    on_frame: FrameHook | None = None
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,8 @@ def _track(opts: GaitOptions) -> PoseSequence:
     try:
         if source.info.kind != "video":
             raise InputError("gait analysis needs a video, not a still image", opts.input)
-        return track_source(source, model, PoseOptions(max_people=opts.max_people), opts.progress)
+        options = PoseOptions(max_people=opts.max_people)
+        return track_source(source, model, options, opts.progress, opts.on_frame)
     finally:
         source.close()
 

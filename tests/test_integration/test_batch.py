@@ -161,3 +161,24 @@ def test_a_clip_over_the_time_limit_is_stopped_and_reported(tmp_path):
     row = (out / "summary.csv").read_text().splitlines()[1]
     assert row.startswith("timeout,") and "time limit of 1.5 s" in row
     assert not list(out.rglob("report.html"))
+
+
+def test_a_worker_reports_every_frame_it_analyses(tmp_path):
+    from posture.batch.plan import plan
+    from posture.batch.work import WorkerServer
+
+    (tmp_path / "in").mkdir()
+    shutil.copy(SAMPLES / "walk_side.mp4", tmp_path / "in")
+    shutil.copy(SAMPLES / "stand_back_level.png", tmp_path / "in")
+    jobs, _ = plan(str(tmp_path / "in"))
+    frames: list[int] = []
+    server = WorkerServer(threads=1)
+    try:
+        for job in jobs:
+            outcome = server.run(
+                {**job.to_dict(), "key": job.key}, str(tmp_path / job.kind), 300, frames.append
+            )
+            assert outcome["status"] == "done", outcome["reason"]
+    finally:
+        server.close()
+    assert sum(frames) == 133 + 1  # every video frame, and the picture
