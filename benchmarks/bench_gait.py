@@ -311,7 +311,7 @@ def report(rows: list[dict], wall_s: float = float("nan"), rendered: int = 0) ->
         "detected minus true. HS = heel strike, TO = toe off; 'MAE / p95' of absolute errors.",
         f"Events within {EDGE_S} s of a clip's ends are not counted as missed (no swing around them).",
         f"Wall time {wall_s / 60:.1f} min ({rendered} clips rendered and run through the pose model in this"
-        " run, the others taken from `--cache`; gait analysis itself"
+        f" run{', the others taken from `--cache`' if rendered < len(rows) else ''}; gait analysis itself"
         f" {analysis:.1f} s in all).",
         "",
         "| clip | view ok | HS MAE / p95 (frames) | TO MAE / p95 (frames) | missed | extra |"
