@@ -160,7 +160,9 @@ def gait_summary(doc: dict[str, Any], opts: GaitOptions) -> list[str]:
     ]
     for side in ("left", "right"):
         stance = spatio[side].get("stance_pct", {})
-        lines.append(f"  {side:5s} stance {stance.get('mean')} % (n={stance.get('n')})")
+        mean = stance.get("mean")
+        shown = "not measured" if mean is None else f"{mean:.1f} %"
+        lines.append(f"  {side:5s} stance {shown} (n={stance.get('n')})")
     lines += [f"  finding: {f['title']} ({f['severity']})" for f in doc["findings"]]
     lines += [f"  note: {note}" for note in doc.get("event_notes", [])]
     if opts.out is not None:
