@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from posture.commands.landmarks import LandmarksOptions, run_landmarks
@@ -28,6 +28,9 @@ from posture.data.tracking import select_subject
 from posture.pose.bundle import ensure_model
 from posture.pose.landmarker import native_stderr_silenced
 from posture.pose.run import load_pose
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bare_loop import bare_loop  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 HIPS = {"left": Landmark.LEFT_HIP, "right": Landmark.RIGHT_HIP}
@@ -53,30 +56,10 @@ def hip_errors(media: Path, truth: dict) -> tuple[np.ndarray, float, float]:
 
 
 def bare_loop_fps(clip: Path) -> tuple[float, int]:
-    """Decode and run MediaPipe VIDEO mode over every frame; nothing else."""
-    import mediapipe as mp
-    from mediapipe.tasks.python import BaseOptions, vision
-
-    options = vision.PoseLandmarkerOptions(
-        base_options=BaseOptions(model_asset_path=str(ensure_model().path)),
-        running_mode=vision.RunningMode.VIDEO,
-        num_poses=2,
-    )
+    """Decode and run MediaPipe VIDEO mode over every frame; nothing else (``bare_loop.py``)."""
     with native_stderr_silenced():
-        landmarker = vision.PoseLandmarker.create_from_options(options)
-    cap = cv2.VideoCapture(str(clip))
-    fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
-    start, n = time.perf_counter(), 0
-    while True:
-        ok, bgr = cap.read()
-        if not ok:
-            break
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
-        landmarker.detect_for_video(image, int(n * 1000 / fps))
-        n += 1
-    elapsed = time.perf_counter() - start
-    landmarker.close()
-    return n / elapsed, n
+        n, seconds = bare_loop(clip, ensure_model().path, num_poses=2)
+    return n / seconds, n
 
 
 def posture_fps(clip: Path) -> tuple[float, int]:
