@@ -24,7 +24,6 @@ from posture.data.tracking import select_subject
 from posture.gait import conditioning as cond
 from posture.gait import crowding, frontal
 from posture.gait import footstrike as fs
-from posture.gait.crowding import crowded_stretches, cue_frames, mask_feet
 from posture.gait.events import (
     HEEL_STRIKE,
     TOE_OFF,
@@ -454,9 +453,9 @@ def analyse_gait(
         detect_view(xy) if view == "auto" else ("side" if view == "side" else "frontal", "given")
     )
     lateral = kind == "side"
-    cues = cue_frames(seq, track, xy, lateral)
-    crowded = crowded_stretches(cues, t)
-    xy = mask_feet(xy, cues)
+    cues = crowding.cue_frames(seq, track, xy, lateral)
+    crowded = crowding.crowded_stretches(cues, t)
+    xy = crowding.mask_feet(xy, cues)
     xy, filled = cond.fill_gaps(xy, t)
     world, _ = cond.fill_gaps(person.world_m[:, 0], t)
     body = body_height_px(xy)
@@ -628,9 +627,15 @@ def _settings(px_per_m: float | None) -> dict[str, Any]:
         f"peak; towards the camera: the same with {fe.HS_FRACTION[True]}; away: the toe's downward "
         f"velocity below {fe.HS_FRACTION[False]} of its peak",
         "toe_off": f"side: heel forward image velocity rises above {ev.TO_FRACTION} of its swing peak; "
-        "towards the "
-        "camera: peak of the heel's first downward lobe after the other foot's heel strike; away: the foot's "
-        f"image speed rises above {fe.TO_FRACTION} of its first lobe after the other foot's heel strike",
+        "towards the camera: peak of the heel's first downward lobe after the other foot's heel strike; "
+        f"away: the foot's image speed rises above {fe.TO_FRACTION} of its first lobe after the other foot's heel strike",
+        "crowding": {
+            "max_box_overlap": crowding.MAX_OVERLAP,
+            "max_leg_mismatch_log": crowding.MAX_LEG_MISMATCH,
+            "window_s": crowding.WINDOW_S,
+            "min_share": crowding.MIN_SHARE,
+            "guard_s": crowding.GUARD_S,
+        },
         "plausible_stance_s": list(ev.STANCE_S),
         "plausible_swing_s": list(ev.SWING_S),
         "si_flag_pct": 10.0,
