@@ -628,7 +628,8 @@ def _settings(px_per_m: float | None) -> dict[str, Any]:
         f"velocity below {fe.HS_FRACTION[False]} of its peak",
         "toe_off": f"side: heel forward image velocity rises above {ev.TO_FRACTION} of its swing peak; "
         "towards the camera: peak of the heel's first downward lobe after the other foot's heel strike; "
-        f"away: the foot's image speed rises above {fe.TO_FRACTION} of its first lobe after the other foot's heel strike",
+        f"away: the foot's image speed rises above {fe.TO_FRACTION} of its first lobe after the other "
+        "foot's heel strike",
         "crowding": {
             "max_box_overlap": crowding.MAX_OVERLAP,
             "max_leg_mismatch_log": crowding.MAX_LEG_MISMATCH,
