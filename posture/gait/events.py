@@ -93,7 +93,6 @@ class FootSignals:
     ``speed``: image speed of the foot (mean of heel and toe), body heights/s.
     ``heel_down``: heel image velocity along y (down +), body heights/s.
     ``heel_forward``: heel image velocity along the walking direction (forward +), body heights/s.
-    ``toe_up``: toe image velocity along -y (up +), body heights/s.
     ``heel_rel``, ``toe_rel``: heel / toe minus pelvis along the walking
     direction, body heights.
     """
@@ -102,7 +101,6 @@ class FootSignals:
     speed: np.ndarray
     heel_down: np.ndarray
     heel_forward: np.ndarray
-    toe_up: np.ndarray
     heel_rel: np.ndarray
     toe_rel: np.ndarray
 
@@ -134,7 +132,6 @@ def foot_signals(
         speed=np.linalg.norm(0.5 * (v_heel + v_toe), axis=1),
         heel_down=v_heel[:, 1],
         heel_forward=direction_sign * v_heel[:, 0],
-        toe_up=-v_toe[:, 1],
         heel_rel=direction_sign * (heel[:, 0] - pelvis[:, 0]) / body_px,
         toe_rel=direction_sign * (toe[:, 0] - pelvis[:, 0]) / body_px,
     )
@@ -197,10 +194,10 @@ def swing_peaks(speed: np.ndarray, fps: float, edges: bool = False) -> np.ndarra
     return np.clip(peaks - 1, 0, len(finite) - 1) if edges else peaks
 
 
-def significant_lobe(window: np.ndarray, first: bool, share: float = 0.5) -> int:
-    """Index of the first (or last) local maximum of ``window`` reaching ``share`` of its largest value.
+def significant_lobe(window: np.ndarray, share: float = 0.5) -> int:
+    """Index of the first local maximum of ``window`` reaching ``share`` of its largest value.
 
-    Picks the lobe next to the swing rather than a later (earlier) one of similar size,
+    Picks the lobe next to the swing rather than a later one of similar size,
     e.g. a far foot's heel that the near leg hides during loading.
     """
     w = np.where(np.isfinite(window), window, -np.inf)
@@ -210,7 +207,7 @@ def significant_lobe(window: np.ndarray, first: bool, share: float = 0.5) -> int
     good = [i for i in peaks if w[i] >= share * top]
     if not good:
         return int(np.argmax(w))
-    return good[0] if first else good[-1]
+    return good[0]
 
 
 def _index_to_time(time_s: np.ndarray, idx: float) -> float:
@@ -240,7 +237,7 @@ def time_heel_strike(sig: FootSignals, peak: int, fps: float) -> tuple[float | N
     lo = max(peak + 1, int(zeni - 0.05 * fps)) if zeni is not None else peak + max(int(0.02 * fps), 1)
     window = curve[lo:stop]
     if window.size >= 2 and np.isfinite(window).any() and np.nanmax(window) > 0.1 * MIN_SWING_SPEED:
-        top = lo + significant_lobe(window, first=True)
+        top = lo + significant_lobe(window)
         hit = crossing(curve, HS_FRACTION * float(curve[top]), top, stop, rising=False)
         if hit is not None:
             return hit, "velocity"

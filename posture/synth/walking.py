@@ -532,7 +532,7 @@ def render_walk(name: str, params: WalkingParams, video_path: str | Path) -> dic
     subject = build_subject(params.phenotype)
     n_frames = int(round(params.n_strides * cycle_time(params) * params.fps))
     traj = solve_trajectory(subject, params, (n_frames - 1) / params.fps)
-    clean_contacts(name, traj, params)  # refuse before rendering, not after
+    events = clean_contacts(name, traj, params)  # refuse before rendering, not after
     frame_idx = np.arange(n_frames) * params.oversample
     camera, direction = walking_camera(params, (traj.root[0, 1], traj.root[-1, 1]))
     fourcc = cv2.VideoWriter_fourcc(*"mp4v")  # type: ignore[attr-defined]
@@ -558,7 +558,7 @@ def render_walk(name: str, params: WalkingParams, video_path: str | Path) -> dic
     finally:
         writer.release()
     return walking_truth(
-        name, params, subject, traj, camera, direction, frames, np.array(obliquity), n_frames
+        name, params, subject, traj, events, camera, direction, frames, np.array(obliquity), n_frames
     )
 
 
@@ -581,14 +581,14 @@ def walking_truth(
     params: WalkingParams,
     subject: Subject,
     traj: Trajectory,
+    events: list[dict],
     camera: Camera,
     direction: str,
     frames: dict,
     obliquity: FloatArray,
     n_frames: int,
 ) -> dict:
-    """Return the truth dictionary of a rendered walk."""
-    events = clean_contacts(name, traj, params)
+    """Return the truth dictionary of a rendered walk (``events``: its :func:`clean_contacts`)."""
     rows = step_table(events)
     duration = n_frames / params.fps
     travelled = abs(traj.root[-1, 1] - traj.root[0, 1])
