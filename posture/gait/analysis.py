@@ -20,10 +20,10 @@ import numpy as np
 from posture.data.sequence import PoseSequence
 from posture.data.skeleton import MIRROR, Side
 from posture.data.skeleton import Landmark as L
-from posture.data.tracking import select_subject
 from posture.gait import conditioning as cond
 from posture.gait import crowding, frontal
 from posture.gait import footstrike as fs
+from posture.gait.adequacy import assess_footage, step_shortfall
 from posture.gait.events import (
     HEEL_STRIKE,
     TOE_OFF,
@@ -44,6 +44,7 @@ from posture.gait.spatiotemporal import (
     summarise_side,
     symmetry,
 )
+from posture.gait.walker import WalkerChoice, select_walker
 from posture.measures.types import Measure
 
 VIEWS = ("auto", "side", "front", "back")
@@ -104,6 +105,10 @@ class GaitResult:
     scale_px_per_m: float | None
     feet: FootTracks
     settings: dict[str, Any] = field(default_factory=dict)
+    #: Why the clip cannot support event timing at all (see :mod:`posture.gait.adequacy`).
+    refused: list[str] = field(default_factory=list)
+    #: Step-based measures the number of steps cannot support: {"symmetry"|"cadence": reason}.
+    shortfall: dict[str, str] = field(default_factory=dict)
 
     @property
     def steps(self) -> list[dict[str, object]]:
@@ -145,36 +150,44 @@ class GaitResult:
             "symmetry": {k: v.to_dict() for k, v in self.symmetry.items()},
             "foot_strike": self.foot_strike_summary(),
             "frontal": self.frontal,
+            "footage": {"refused": self.refused, "not_enough_steps": self.shortfall},
             "gait_settings": self.settings,
         }
 
     def measures(self) -> dict[str, Measure]:
         """Measures under the knowledge base's names (see posture/findings/knowledge.toml)."""
         out: dict[str, Measure] = {}
+        refused = "; ".join(self.refused)
+        no_sym = refused or self.shortfall.get("symmetry", "")
+        no_steps = refused or self.shortfall.get("cadence", "")
         for name, param, what in (
             ("stance_time_si_pct", "stance_time_s", "stance time"),
             ("step_time_si_pct", "step_time_s", "step time"),
             ("swing_time_si_pct", "swing_time_s", "swing time"),
         ):
-            sym = self.symmetry.get(param)
+            sym = None if no_sym else self.symmetry.get(param)
             out[name] = Measure(
                 name,
                 sym.si_pct if sym else None,
                 "%",
                 _f(sym.si_sd_pct) if sym else None,
                 f"Robinson symmetry index of {what}, (right - left) / mean x 100; positive = right longer.",
-                note="" if sym and math.isfinite(sym.si_pct) else "needs steps of both feet",
+                note=no_sym or ("" if sym and math.isfinite(sym.si_pct) else "needs steps of both feet"),
             )
-        out["cadence_spm"] = Measure("cadence_spm", _f(self.cadence.mean), "steps/min", _se(self.cadence))
+        cadence = Stat(math.nan, math.nan, 0) if no_steps else self.cadence
+        out["cadence_spm"] = Measure(
+            "cadence_spm", _f(cadence.mean), "steps/min", _se(cadence), note=no_steps
+        )
         for side in SIDES:
             s = str(side)
-            st = self.summary[s]["stance_pct"]
+            st = Stat(math.nan, math.nan, 0) if no_steps else self.summary[s]["stance_pct"]
             out[f"stance_pct_{s}"] = Measure(
                 f"stance_pct_{s}",
                 _f(st.mean),
                 "%",
                 _se(st),
                 f"stance time as % of the {s} foot's gait cycle.",
+                note=no_steps,
             )
             self._side_measures(out, side)
         return out
@@ -429,7 +442,7 @@ def analyse_gait(
     view : {"auto", "side", "front", "back"}
         Camera view; ``auto`` decides from body widths and the direction of travel.
     subject : int, optional
-        Track id of the walker; default: :func:`posture.data.tracking.select_subject`.
+        Track id of the walker; default: :func:`posture.gait.walker.select_walker`.
     height_cm : float, optional
         The subject's standing height, for step length and speed (side views).
 
@@ -442,13 +455,13 @@ def analyse_gait(
         raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
     if not seq.fps or seq.n_frames < 2:
         raise ValueError("gait analysis needs a video with a frame rate and at least 2 frames")
-    choice = select_subject(seq) if subject is None else None
-    track = choice.track_id if choice else int(subject)  # type: ignore[arg-type]
-    reason = choice.reason if choice else "chosen by the user"
+    choice = _choose_walker(seq, subject)
+    track = choice.track_id
     person = seq.person(track)
     fps = float(seq.fps)
     t = seq.time_s
     xy = cond.mask_low_confidence(person.xy_px[:, 0], person.visibility[:, 0])
+    xy, spikes = _reject_leg_spikes(xy, fps)
     kind, view_reason = (
         detect_view(xy) if view == "auto" else ("side" if view == "side" else "frontal", "given")
     )
@@ -461,16 +474,10 @@ def analyse_gait(
     body = body_height_px(xy)
     pelvis = _midpoint(xy, L.LEFT_HIP, L.RIGHT_HIP)
     segments = cond.walking_segments(cond.progression_signal(pelvis, body, lateral), t, fps, lateral)
-    notes = [] if segments else ["no straight walking found (nobody walks, or the clip is too short)"]
-    if cues.any():
-        notes.append(
-            f"{int(cues.sum())} frame(s) with another person overlapping the walker or legs that do not "
-            "match: their feet are not used"
-        )
-    if filled.any():
-        notes.append(
-            f"{int(filled[..., 0].any(axis=1).sum())} frame(s) with gaps up to {cond.MAX_GAP_S} s filled"
-        )
+    refused = assess_footage(_frame_rate(t, fps), float(np.nanmedian(body)))
+    if refused or not choice.walks:
+        segments = []
+    notes = _clip_notes(choice, refused, segments, cues, spikes, filled)
     events, parts, seg_notes = _all_events(xy, person.z[:, 0], t, fps, segments, lateral)
     notes += seg_notes
     events, withheld = _away_from_crowding(events, t, crowded)
@@ -496,7 +503,7 @@ def analyse_gait(
         rows = _with_pelvic_drop(rows, smooth, t)
         front["pelvic_drop_per_step"] = _drop_series(rows)
     return GaitResult(
-        subject={"track_id": track, "reason": reason},
+        subject=choice.to_dict(),
         view=final_view,
         view_reason=view_reason,
         fps=fps,
@@ -513,7 +520,64 @@ def analyse_gait(
         scale_px_per_m=px_per_m,
         feet=_foot_tracks(smooth, parts, t),
         settings=_settings(px_per_m),
+        refused=refused,
+        shortfall=step_shortfall(summary["left"]["step_time_s"].n, summary["right"]["step_time_s"].n),
     )
+
+
+def _reject_leg_spikes(xy: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`~posture.gait.conditioning.reject_spikes` on the hips and legs (arms swing back and forth)."""
+    legs = [int(k) for pair in LEG_PAIRS for k in pair] + [int(L.LEFT_HIP), int(L.RIGHT_HIP)]
+    out = xy.copy()
+    out[:, legs], spikes = cond.reject_spikes(xy[:, legs], fps, float(np.nanmedian(body_height_px(xy))))
+    return out, spikes
+
+
+def _clip_notes(
+    choice: WalkerChoice,
+    refused: list[str],
+    segments: list[cond.Segment],
+    cues: np.ndarray,
+    spikes: np.ndarray,
+    filled: np.ndarray,
+) -> list[str]:
+    """What the terminal and the report say about the clip before any event is found."""
+    notes = [f"not analysed: {r}" for r in refused]
+    if not choice.walks:
+        notes.append(choice.reason)
+    elif not segments and not refused:
+        notes.append("no straight walking found (nobody walks, or the clip is too short)")
+    if cues.any():
+        notes.append(
+            f"{int(cues.sum())} frame(s) with another person overlapping the walker or legs that do not "
+            "match: their feet are not used"
+        )
+    if spikes.any():
+        notes.append(f"{int(spikes.any(axis=1).sum())} frame(s) with points that jump away and back: bridged")
+    if filled.any():
+        notes.append(
+            f"{int(filled[..., 0].any(axis=1).sum())} frame(s) with gaps up to {cond.MAX_GAP_S} s filled"
+        )
+    return notes
+
+
+def _frame_rate(t: np.ndarray, nominal: float) -> float:
+    """The lower of the nominal frame rate and the one the time stamps show (median frame interval)."""
+    steps = np.diff(t)
+    steps = steps[steps > 0]
+    return min(nominal, 1.0 / float(np.median(steps))) if steps.size else nominal
+
+
+def _choose_walker(seq: PoseSequence, subject: int | None) -> WalkerChoice:
+    """The walker (:func:`~posture.gait.walker.select_walker`), or the person the user named."""
+    choice = select_walker(seq)
+    if subject is None:
+        return choice
+    if subject not in seq.track_id:
+        raise ValueError(f"no person with track id {subject}; ids are {seq.track_id.tolist()}")
+    mine = [e for e in choice.evidence if e.track_id == subject]
+    rest = [e for e in choice.evidence if e.track_id != subject]
+    return WalkerChoice(int(subject), "chosen by the user", True, mine + rest)
 
 
 _SYM_PARAMS = (

@@ -32,6 +32,56 @@ def mask_low_confidence(
     return out
 
 
+#: Window (s) of the running median that spikes are judged against.
+SPIKE_WINDOW_S = 0.2
+#: A point further than this share of the body height from its running median is a spike.
+SPIKE_BODY_SHARE = 0.06
+
+
+def reject_spikes(
+    xy: np.ndarray,
+    fps: float,
+    body_px: float,
+    window_s: float = SPIKE_WINDOW_S,
+    body_share: float = SPIKE_BODY_SHARE,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Blank single-frame jumps of the model (a leg swapped for a frame, a point thrown off) in ``xy``.
+
+    A point is a spike when it lies more than ``body_share x body_px`` from the
+    running median of its own track over ``window_s`` (at least 5 frames). A
+    running median follows steady motion exactly (a heel swinging forwards is
+    monotonic over such a window), so only points that jump away and back are
+    hit; they become NaN, for :func:`fill_gaps` to bridge.
+
+    Parameters
+    ----------
+    xy : (T, K, 2) float
+        Pixel tracks of K landmarks; NaN = not seen.
+    fps : float
+        Frames per second.
+    body_px : float
+        The person's body height in pixels.
+
+    Returns
+    -------
+    The cleaned copy of ``xy``, and a (T, K) bool array of the points blanked.
+    """
+    n = max(5, int(round(window_s * fps)) | 1)
+    out = np.array(xy, dtype=float, copy=True)
+    if out.shape[0] < n or not np.isfinite(body_px):
+        return out, np.zeros(out.shape[:2], bool)
+    half = n // 2
+    padded = np.pad(out, ((half, half), (0, 0), (0, 0)), constant_values=np.nan)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, n, axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows stay NaN
+        median = np.nanmedian(windows, axis=-1)
+    with np.errstate(invalid="ignore"):
+        spikes = np.linalg.norm(out - median, axis=-1) > body_share * body_px
+    out[spikes] = np.nan
+    return out, spikes
+
+
 def nan_runs(missing: np.ndarray) -> list[tuple[int, int]]:
     """Return ``(start, stop)`` index pairs (stop exclusive) of the True runs of a 1-D bool array."""
     padded = np.concatenate([[False], np.asarray(missing, bool), [False]])

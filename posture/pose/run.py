@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from posture.data.sequence import PoseSequence, Provenance, empty_arrays
+from posture.data.stitching import stitch_fragments
 from posture.data.tracking import Tracker
 from posture.errors import NoPersonError
 from posture.pose.bundle import ModelInfo, resolve_model
@@ -91,8 +92,9 @@ def track_source(
     builder = SequenceBuilder()
     video = source.info.kind != "image"
     bar = _progress(source.info.n_frames, progress and video, Path(source.info.name).name)
+    tracker = Tracker()
     with PoseEstimator(model, options, video=video) as estimator:
-        for tracked in iter_tracked(source, estimator, Tracker()):
+        for tracked in iter_tracked(source, estimator, tracker):
             builder.add(tracked)
             if on_frame is not None:
                 on_frame(tracked)
@@ -107,7 +109,15 @@ def track_source(
         settings={**asdict(options), "rotation_deg": source.info.rotation_deg},
     )
     size = (source.info.width, source.info.height)
-    return builder.build(size, source.info.fps, provenance)
+    seq = builder.build(size, source.info.fps, provenance)
+    if not video:
+        return seq
+    looks = {t.track_id: t.appearance for t in tracker.tracks if t.appearance is not None}
+    seq, stitches = stitch_fragments(seq, looks)
+    if stitches:
+        settings = {**provenance.settings, "stitched_tracks": [s.to_dict() for s in stitches]}
+        seq = replace(seq, provenance=replace(provenance, settings=settings))
+    return seq
 
 
 def load_pose(

@@ -114,6 +114,7 @@ def test_a_person_standing_still_yields_no_events_and_a_reason():
 
     result = analyse_gait(replace(seq, xy_px=still))
     assert result.events == [] and result.rows == []
-    assert any("no straight walking" in n for n in result.notes)
+    assert any("nobody walks" in n for n in result.notes)
+    assert result.subject["walks"] is False
     assert math.isnan(result.cadence.mean)
     json.dumps(result.to_dict())

@@ -100,3 +100,19 @@ def test_a_short_slowdown_does_not_split_a_walk_but_a_pause_does(dip_s, segments
     x = np.cumsum(speed) / FPS
     segs = cond.walking_segments(x, t, FPS, lateral=True)
     assert len(segs) == segments and {s.direction for s in segs} == {"left_to_right"}
+
+
+def test_reject_spikes_blanks_a_swapped_frame_and_keeps_steady_motion():
+    from posture.gait.conditioning import reject_spikes
+
+    t = np.arange(60)
+    left = np.stack([10.0 * t, 500 + 0 * t], axis=1)  # a heel swinging forwards at 10 px/frame
+    right = np.stack([300 + 0 * t, 500 + 0 * t], axis=1)  # the other heel standing
+    xy = np.stack([left, right], axis=1).astype(float)
+    xy[30] = xy[30, ::-1]  # the model swaps the legs in one frame
+    clean, spikes = reject_spikes(xy, 30.0, body_px=400.0)
+    assert spikes[30].all() and spikes.sum() == 2
+    assert np.isnan(clean[30]).all()
+    keep = np.ones(60, bool)
+    keep[30] = False
+    np.testing.assert_array_equal(clean[keep], xy[keep])
