@@ -20,8 +20,8 @@ class FootageSettings:
     Attributes
     ----------
     min_fps
-        Frames per second for event timing (at 20 fps a frame is 50 ms, already
-        2.5x the 20 ms error peers reach).
+        Frames per second for event timing (at 15 fps a frame is 67 ms, three times
+        the 20 ms error peers reach; the sub-frame refinement recovers part of it).
     min_height_px
         The walker's median body height in pixels (below it the feet are a few
         pixels long and the model's foot points wander).
@@ -31,7 +31,7 @@ class FootageSettings:
         Steps of both feet together for cadence and the per-side summaries.
     """
 
-    min_fps: float = 20.0
+    min_fps: float = 15.0
     min_height_px: float = 160.0
     min_steps_per_side: int = 2
     min_steps: int = 3

@@ -13,8 +13,8 @@ from posture.gait.adequacy import assess_footage, step_shortfall
         (30.0, 100.0, ["only 100 px tall"]),
         (10.0, 100.0, ["frame rate", "px tall"]),
         (30.0, math.nan, ["unknown"]),
-        (19.9, 160.0, ["19.9 fps"]),
-        (20.0, 160.0, []),
+        (14.9, 160.0, ["14.9 fps"]),
+        (15.0, 160.0, []),
     ],
 )
 def test_footage_refusals(fps, height, phrases):

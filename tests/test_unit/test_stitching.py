@@ -22,7 +22,7 @@ def test_a_walker_lost_for_a_few_frames_is_one_track_again():
     seq, stitches = stitch_fragments(make_sequence(_two_columns(first, second), size=(800, 480)))
     assert seq.track_id.tolist() == [0]
     assert [(s.kept_id, s.merged_id) for s in stitches] == [(0, 1)]
-    assert stitches[0].gap_s == pytest.approx(8 / 30)
+    assert stitches[0].gap_s == pytest.approx(9 / 30)  # last seen at frame 39, again at 48
     seen = seq.seen[:, 0]
     assert seen[:40].all() and not seen[40:48].any() and seen[48:].all()
     np.testing.assert_array_equal(seq.xy_px[60, 0], path[60])
