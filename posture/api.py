@@ -231,7 +231,7 @@ def analyse_walk(
     height_cm : float, optional
         The walker's height, for step length and speed (side views).
     subject : int, optional
-        Track id of the walker; default: the person seen longest and largest.
+        Track id of the walker; default: the person who walks furthest (see ``posture.gait.walker``).
     out : path, optional
         Folder for result.json, steps.csv, overlay.mp4, feet.png, steps.png and
         report.html; ``None`` writes nothing.

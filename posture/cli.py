@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     ga = sub.add_parser("gait", help="walking video: heel strike, toe off, heel-to-toe, left against right")
     ga.add_argument("video", help="a walking video (side-on, or towards/away from the camera)")
     ga.add_argument("--view", choices=["auto", "side", "front", "back"], default="auto")
-    ga.add_argument("--subject", type=int, help="track id of the walker (default: seen longest and largest)")
+    ga.add_argument("--subject", type=int, help="track id of the walker (default: who walks furthest)")
     ga.add_argument("--height-cm", type=float, help="the walker's height, for step length and speed")
     ga.add_argument("--client", help="client name: shown in the report and stored in the history")
     ga.add_argument("--model", help="a .task file, or a name in models/")

@@ -137,7 +137,7 @@ def write_gait(analysis: GaitAnalysis, out: Path, progress: bool = False) -> lis
         general=analysis.knowledge.general,
         provenance=analysis.doc["provenance"],
         client=analysis.doc["client"],
-        warnings=list(result.notes),
+        warnings=[walker_line(result.subject)] + list(result.notes),
     )
     write_report(out / "report.html", html)
     return [out / name for name in OUTPUT_FILES]
@@ -156,20 +156,43 @@ def gait_summary(doc: dict[str, Any], opts: GaitOptions) -> list[str]:
     spatio = doc["spatiotemporal"]
     lines = [
         f"{opts.input}: {doc['view']['view']} view, subject #{doc['subject']['track_id']}, "
-        f"{len(doc['events'])} events, cadence {spatio['cadence_spm'].get('mean')} steps/min"
+        f"{len(doc['events'])} events, cadence {_shown(spatio['cadence_spm'].get('mean'), 'steps/min')}"
     ]
+    lines.append(f"  walker #{doc['subject']['track_id']}: {doc['subject']['reason']}")
+    others = [p for p in doc["subject"].get("people", []) if p["track_id"] != doc["subject"]["track_id"]]
+    if others:
+        listed = ", ".join(f"#{p['track_id']} {p['walked_body_heights']:.1f}" for p in others[:6])
+        lines.append(f"  others (body heights walked; choose one with --subject ID): {listed}")
+    lines += [f"  refused: {reason}" for reason in doc.get("footage", {}).get("refused", [])]
     for side in ("left", "right"):
         stance = spatio[side].get("stance_pct", {})
         mean = stance.get("mean")
         shown = "not measured" if mean is None else f"{mean:.1f} %"
         lines.append(f"  {side:5s} stance {shown} (n={stance.get('n')})")
     lines += [f"  finding: {f['title']} ({f['severity']})" for f in doc["findings"]]
-    lines += [f"  note: {note}" for note in doc.get("event_notes", [])]
+    lines += [f"  not measured: {why}" for why in doc.get("footage", {}).get("not_enough_steps", {}).values()]
+    lines += [f"  note: {note}" for note in doc.get("event_notes", []) if not note.startswith("not analysed")]
     if opts.out is not None:
         lines.append(
             f"  wrote {opts.out}/report.html, result.json, steps.csv, overlay.mp4, feet.png, steps.png"
         )
     return lines
+
+
+def walker_line(subject: dict[str, Any]) -> str:
+    """Who was analysed and why, with the others' track ids (for --subject)."""
+    others = [p for p in subject.get("people", []) if p["track_id"] != subject["track_id"]]
+    line = f"Walker analysed: #{subject['track_id']} ({subject['reason']})."
+    if others:
+        listed = ", ".join(
+            f"#{p['track_id']} ({p['walked_body_heights']:.1f} body heights)" for p in others[:6]
+        )
+        line += f" Others in view: {listed}; choose another with --subject ID."
+    return line
+
+
+def _shown(value: float | None, unit: str) -> str:
+    return "not measured" if value is None else f"{value:.1f} {unit}"
 
 
 def _document(
