@@ -91,7 +91,6 @@ def test_a_person_standing_still_gives_no_events_and_says_why(tmp_path, capsys):
     assert main(["gait", str(clip), "--out", str(tmp_path / "o"), "--no-progress"]) == 0
     doc = json.loads((tmp_path / "o" / "result.json").read_text())
     assert doc["events"] == [] and doc["event_notes"]
-    assert "no straight walking found" in capsys.readouterr().out
     assert "nobody walks" in capsys.readouterr().out
 
 def test_a_120_fps_clip_gives_the_same_events_in_time(tmp_path):
