@@ -93,6 +93,7 @@ def test_a_person_standing_still_gives_no_events_and_says_why(tmp_path, capsys):
     assert doc["events"] == [] and doc["event_notes"]
     assert "nobody walks" in capsys.readouterr().out
 
+
 def test_a_120_fps_clip_gives_the_same_events_in_time(tmp_path):
     """Each frame of the 30 fps sample shown 4 times at 120 fps: event times agree within 1/30 s."""
     frames = _frames(SAMPLES / "walk_side.mp4", 70)
