@@ -18,6 +18,9 @@ Usage::
     python -m benchmarks.real.fetch --list
     python -m benchmarks.real.fetch sports2d_demo opencv_vtest   # prints the local paths
     python -m benchmarks.real.fetch --all
+
+Photo items whose manifest entry has ``"frame": N`` are stills from a clip: `fetch` returns the clip and
+`load_image` decodes that frame.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 MANIFEST = Path(__file__).resolve().with_name("sources.json")
 KINDS = ("walk", "not_walking", "photo")
@@ -278,6 +283,33 @@ def fetch(name: str, manifest: dict[str, Source] | None = None) -> Path:
         When the file differs from the pinned one (a real failure: do not skip).
     """
     return fetch_many([name], manifest)[name]
+
+
+def load_image(name: str, manifest: dict[str, Source] | None = None) -> np.ndarray:
+    """Item `name` as a BGR uint8 array: an image file, or for a still the manifest's ``frame`` of its video.
+
+    Stills (``"frame": N`` in the manifest) are frame N, 0-based in decode order, of a clip; the sha256
+    pins the clip, so the decoded pixels depend only on the decoder.
+    """
+    import cv2
+
+    sources = manifest if manifest is not None else load_manifest()
+    path = fetch(name, sources)
+    frame = sources[name].info.get("frame")
+    image: np.ndarray | None
+    if frame is None:
+        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    else:
+        cap = cv2.VideoCapture(str(path))
+        for _ in range(int(frame)):
+            cap.grab()
+        ok, decoded = cap.read()
+        cap.release()
+        image = decoded if ok else None
+    if image is None:
+        where = "" if frame is None else f" frame {frame}"
+        raise ValueError(f"{name}: could not decode {path}{where}")
+    return image
 
 
 def names(kind: str | None = None, manifest: dict[str, Source] | None = None) -> list[str]:
