@@ -131,8 +131,8 @@ def refusal_row(name: str, result: GaitResult, want: str) -> Row:
     return Row(name, want, f"| {name} | {want} | {'yes' if ok else 'NO'} | {len(result.events)} | {reason} |")
 
 
-def run(out: Path, cache: Path | None) -> None:
-    manifest = load_manifest()
+def run(out: Path, cache: Path | None, only: list[str] | None = None) -> None:
+    manifest = {k: v for k, v in load_manifest().items() if not only or k in only}
     walks, refusals, lines = [], [], []
     totals = {"hs_hit": 0, "hs_n": 0, "hs_extra": 0, "to_hit": 0, "to_n": 0, "to_extra": 0, "err": []}
     for item in manifest.values():
@@ -210,8 +210,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "gait_real.md")
     parser.add_argument("--cache", type=Path, help="keep the tracked pose sequences here between runs")
+    parser.add_argument("--only", nargs="*", help="run these clips only")
     args = parser.parse_args()
-    run(args.out, args.cache)
+    run(args.out, args.cache, args.only)
 
 
 if __name__ == "__main__":

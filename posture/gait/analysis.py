@@ -24,6 +24,7 @@ from posture.gait import conditioning as cond
 from posture.gait import crowding, frontal
 from posture.gait import footstrike as fs
 from posture.gait.adequacy import assess_footage, step_shortfall
+from posture.gait.contacts import ContactEventDetection
 from posture.gait.events import (
     HEEL_STRIKE,
     TOE_OFF,
@@ -56,6 +57,9 @@ LEG_PAIRS += [(L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX)]
 HEEL = {Side.LEFT: L.LEFT_HEEL, Side.RIGHT: L.RIGHT_HEEL}
 TOE = {Side.LEFT: L.LEFT_FOOT_INDEX, Side.RIGHT: L.RIGHT_FOOT_INDEX}
 SIDES = (Side.LEFT, Side.RIGHT)
+#: Side-view event rules: ``contact`` (where the foot stops and leaves its spot,
+#: :mod:`posture.gait.contacts`) or ``velocity`` (foot velocity crossings, :mod:`posture.gait.events`).
+SIDE_METHOD = "contact"
 #: What the benchmark says of the walking pelvic drop (benchmarks/results/gait.md).
 PELVIC_DROP_NOTE = (
     "from the model's hip landmarks, which follow the pelvis only weakly in walking: on synthetic walkers "
@@ -332,13 +336,20 @@ def _segment_events(
         ordered = enforce_order(rep.events)
         return ordered.events, notes + rep.notes + ordered.notes, part
     body = float(np.nanmedian(body_height_px(part)))
-    pelvis = _midpoint(part, L.LEFT_HIP, L.RIGHT_HIP)
     found: list[GaitEvent] = []
-    for side in SIDES:
-        sig = foot_signals(part[:, HEEL[side]], part[:, TOE[side]], pelvis, time_s[sl], body, seg.sign)
-        rep = detect_foot_events(sig, side, fps, frame0=seg.start)
-        found += rep.events
-        notes += rep.notes
+    if SIDE_METHOD == "contact":
+        detector = ContactEventDetection()
+        for side in SIDES:
+            rep = detector.detect(part[:, HEEL[side]], part[:, TOE[side]], time_s[sl], body, side, seg.start)
+            found += rep.events
+            notes += rep.notes
+    else:
+        pelvis = _midpoint(part, L.LEFT_HIP, L.RIGHT_HIP)
+        for side in SIDES:
+            sig = foot_signals(part[:, HEEL[side]], part[:, TOE[side]], pelvis, time_s[sl], body, seg.sign)
+            rep = detect_foot_events(sig, side, fps, frame0=seg.start)
+            found += rep.events
+            notes += rep.notes
     ordered = enforce_order(found)
     return ordered.events, notes + ordered.notes, part
 

@@ -38,6 +38,8 @@ WINDOW_S = 0.5
 MIN_SHARE = 0.1
 #: Events closer than this (s) to a crowded frame are not reported.
 GUARD_S = 0.25
+#: Distance from the picture's edges, in body heights, within which a body may be cut off.
+EDGE_MARGIN = 0.25
 #: Leg and foot landmarks not used in a frame with a cue.
 FOOT_LANDMARKS = (
     L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE,
@@ -91,11 +93,28 @@ def leg_mismatch_frames(xy: np.ndarray) -> np.ndarray:
     return np.nan_to_num(ratio, nan=0.0) > MAX_LEG_MISMATCH
 
 
+def at_frame_edge(xy: np.ndarray, image_size: tuple[int, int], margin: float = EDGE_MARGIN) -> np.ndarray:
+    """(T,) bool: frames where a landmark lies within ``margin`` body heights of the picture's left, right
+    or bottom edge, or beyond it: the body is (about to be) cut off there and the model guesses the rest."""
+    w, h = image_size
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames where the walker is not seen
+        body = np.nanmax(xy[..., 1], axis=1) - np.nanmin(xy[..., 1], axis=1)
+        pad = margin * np.nan_to_num(body)[:, None]
+        with np.errstate(invalid="ignore"):
+            near = (xy[..., 0] < pad) | (xy[..., 0] > w - pad) | (xy[..., 1] > h - pad)
+    return near.any(axis=1)
+
+
 def cue_frames(seq: PoseSequence, track_id: int, xy: np.ndarray, lateral: bool) -> np.ndarray:
-    """(T,) bool: frames with a cue that someone else is in the way (see the module docstring)."""
+    """(T,) bool: frames with a cue that someone else is in the way (see the module docstring).
+
+    Legs of unequal length at the edge of the picture are a body cut off by the
+    frame, not another person: they are not a cue.
+    """
     cues = overlapped_frames(seq, track_id)
     if lateral:
-        cues |= leg_mismatch_frames(xy)
+        cues |= leg_mismatch_frames(xy) & ~at_frame_edge(xy, seq.image_size)
     return cues
 
 

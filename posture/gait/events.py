@@ -51,6 +51,9 @@ TO_FRACTION = 0.6
 STANCE_S = (0.25, 2.0)
 SWING_S = (0.15, 1.0)
 STRIDE_S = (0.6, 2.5)
+#: After this long (s) in swing without a heel strike, a foot's state is unknown (its heel strike was
+#: missed, e.g. out of the picture): walking swings last 0.3-0.5 s.
+SWING_STATE_S = 0.7
 #: Least swing peak speed in body heights per second (about 0.5 m/s of foot speed for 1.7 m).
 MIN_SWING_SPEED = 0.3
 #: Least forward travel of the foot relative to the pelvis (body heights, about 10 cm) of the visible
@@ -331,7 +334,7 @@ def _current(
     ev = last[side]
     if ev is None or state[side] is None:
         return None
-    limit = STANCE_S[1] if state[side] == "stance" else SWING_S[1]
+    limit = STANCE_S[1] if state[side] == "stance" else SWING_STATE_S
     return state[side] if t - ev.time_s <= limit else None
 
 
