@@ -139,6 +139,67 @@ def _contacts(clip: pj.Clip, result: object) -> list[dict]:
     return out
 
 
+def signals_at_truth(trial: kin.Trial, fps: float = 60.0) -> dict[str, list[float]]:
+    """What the side-view rules' signals read at the true events (clean side projection, all passes).
+
+    ``hs_ratio``: the heel's downward image velocity at the true heel strike over its
+    late-swing peak (the rule fires at ``events.HS_FRACTION`` = 0.5 of it);
+    ``to_ratio``: the heel's forward image velocity at the true toe off over its swing peak
+    (the rule fires at ``events.TO_FRACTION`` = 0.6); ``hs_height_mm``: the heel marker's
+    height above its floor level at the true heel strike.
+    """
+    from posture.gait import conditioning as cond
+    from posture.gait.events import foot_signals
+
+    out: dict[str, list[float]] = {"hs_ratio": [], "to_ratio": [], "hs_height_mm": []}
+    index = 0
+    while (clip := pj.project(trial, "side", fps, pj.CLEAN, index)) is not None:
+        index += 1
+        xy = cond.lowpass(clip.seq.xy_px[:, 0], fps)
+        t = clip.seq.time_s
+        body = float(np.nanmedian(np.nanmax(xy[..., 1], 1) - np.nanmin(xy[..., 1], 1)))
+        pelvis = 0.5 * (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP])
+        swing = int(0.3 * fps)
+        for side in kin.SIDES:
+            k = side.upper()
+            sig = foot_signals(xy[:, L[f"{k}_HEEL"]], xy[:, L[f"{k}_FOOT_INDEX"]], pelvis, t, body, 1.0)
+            hz = clip.world[:, L[f"{k}_HEEL"], 2]
+            for th in clip.events[(side, "heel_strike")]:
+                j = int(round(th * fps))
+                if swing <= j < len(t) - 2:
+                    out["hs_ratio"].append(
+                        float(np.interp(th, t, sig.heel_down) / np.nanmax(sig.heel_down[j - swing : j + 1]))
+                    )
+                    out["hs_height_mm"].append(1000 * float(np.interp(th, t, hz) - np.percentile(hz, 5)))
+            for tt in clip.events[(side, "toe_off")]:
+                j = int(round(tt * fps))
+                if 2 <= j < len(t) - swing:
+                    peak = np.nanmax(sig.heel_forward[j : j + swing])
+                    out["to_ratio"].append(float(np.interp(tt, t, sig.heel_forward) / peak))
+    return out
+
+
+def signal_table(trials: list[kin.Trial]) -> str:
+    """Markdown table of :func:`signals_at_truth` per trial."""
+    head = (
+        "| trial | n HS | heel down-velocity at true HS / late-swing peak (median [min, max]) | heel "
+        "height at true HS (mm) | n TO | heel forward velocity at true TO / swing peak |\n"
+        "|---|---|---|---|---|---|\n"
+    )
+
+    def f(v: list[float], d: int = 2) -> str:
+        return f"{np.median(v):.{d}f} [{np.min(v):.{d}f}, {np.max(v):.{d}f}]" if v else "n/a"
+
+    lines = []
+    for trial in trials:
+        s = signals_at_truth(trial)
+        lines.append(
+            f"| {trial.name} | {len(s['hs_ratio'])} | {f(s['hs_ratio'])} | {f(s['hs_height_mm'], 1)} | "
+            f"{len(s['to_ratio'])} | {f(s['to_ratio'])} |"
+        )
+    return head + "\n".join(lines) + "\n"
+
+
 # --------------------------------------------------------------------------- report
 def _abs_stats(values: list[float], fps: float) -> tuple[str, str, str, str]:
     v = np.asarray(values, dtype=float)
@@ -164,8 +225,8 @@ def table(rows: list[dict]) -> str:
         st = np.abs(r["stance_err"])
         stance = f"{st.mean():.1f} pt (bias {np.mean(r['stance_err']):+.1f})" if st.size else "n/a"
         lines.append(
-            f"| {r['trial']} | {r['view']} | {r['fps']:.0f} | {r['noise']} | {r['passes']} | {hs[0]} | {hs[1]} | "
-            f"{hs[2]} | {hs[3]} | {to[0]} | {to[1]} | {to[2]} | {to[3]} | "
+            f"| {r['trial']} | {r['view']} | {r['fps']:.0f} | {r['noise']} | {r['passes']} | "
+            f"{hs[0]} | {hs[1]} | {hs[2]} | {hs[3]} | {to[0]} | {to[1]} | {to[2]} | {to[3]} | "
             f"{len(r['missed'])} / {len(r['extra'])} (of {r['truth_n']}) | {stance} |"
         )
     return head + "\n".join(lines) + "\n"
@@ -192,7 +253,8 @@ def contact_table(rows: list[dict]) -> str:
         mae = f"{np.mean(np.abs(err)):.1f}" if err else "n/a"
         lines.append(
             f"| {r['trial']} ({r['view']}) | {r['fps']:.0f} | {r['noise']} | {len(c)} | {counts} | "
-            f"{np.mean([x['truth_deg'] for x in c]):.1f} | {len(found)} | {agree}/{len(found)} | {fmean:.1f} | {mae} |"
+            f"{np.mean([x['truth_deg'] for x in c]):.1f} | {len(found)} | {agree}/{len(found)} | "
+            f"{fmean:.1f} | {mae} |"
         )
     return head + "\n".join(lines) + "\n"
 
@@ -213,6 +275,11 @@ def report(rows: list[dict], trials: list[kin.Trial], wall_s: float) -> str:
         "15 ms lag, far foot lost at 40% and legs swapped at 15% of foot crossings (side views).\n",
         "## Events\n",
         table(rows),
+        "## What the side-view signals read at the true events (clean, 60 fps)\n",
+        "The heel strike rule fires when the heel's downward image velocity falls below "
+        "`HS_FRACTION` = 0.5 of its late-swing peak; the toe off rule when the heel's forward image "
+        "velocity rises above `TO_FRACTION` = 0.6 of its swing peak. At the true events they read:\n",
+        signal_table(trials),
         "## Heel-to-toe pattern (side views)\n",
         "True foot angle: heel to toe (or 2nd metatarsal) marker against the horizontal, relative to "
         "the same foot's flat angle (median of the middle third of each true stance), at the true heel "
@@ -222,8 +289,10 @@ def report(rows: list[dict], trials: list[kin.Trial], wall_s: float) -> str:
         "## Sources and checks\n",
     ]
     for t in trials:
-        parts.append(f"**{t.name}** ({t.rate_hz:.0f} Hz, {t.n_samples / t.rate_hz:.1f} s, "
-                     f"{sum(len(v) for v in t.events.values())} events)\n")
+        parts.append(
+            f"**{t.name}** ({t.rate_hz:.0f} Hz, {t.n_samples / t.rate_hz:.1f} s, "
+            f"{sum(len(v) for v in t.events.values())} events)\n"
+        )
         parts += [f"- {k}: {v}" for k, v in t.provenance.items()]
         parts += [f"- check: {n}" for n in t.notes]
         parts.append("")

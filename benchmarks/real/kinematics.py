@@ -213,8 +213,9 @@ def reference_events(trial: Trial, share: float = 0.25) -> dict:
     for side in SIDES:
         vh = np.linalg.norm(np.gradient(trial.markers[f"{side}_heel"][:, :2], axis=0), axis=1) * trial.rate_hz
         vt = np.linalg.norm(np.gradient(trial.markers[f"{side}_toe"][:, :2], axis=0), axis=1) * trial.rate_hz
-        peaks, _ = find_peaks(np.nan_to_num(vh), height=0.5 * np.nanpercentile(vh, 98),
-                              distance=int(0.5 * trial.rate_hz))
+        peaks, _ = find_peaks(
+            np.nan_to_num(vh), height=0.5 * np.nanpercentile(vh, 98), distance=int(0.5 * trial.rate_hz)
+        )
         hs, to = [], []
         near = int(0.15 * trial.rate_hz)
         for p in peaks:
@@ -282,7 +283,9 @@ def force_plate_check(path: Path, threshold_n: float = 20.0) -> str:
     d: dict[str, list[float]] = {HEEL_STRIKE: [], TOE_OFF: []}
     for tt, label in zip(times, ev["LABELS"], strict=True):
         cands = on if label == "Foot Strike" else off
-        d[HEEL_STRIKE if label == "Foot Strike" else TOE_OFF].append(float(cands[np.argmin(np.abs(cands - tt))] - tt))
+        d[HEEL_STRIKE if label == "Foot Strike" else TOE_OFF].append(
+            float(cands[np.argmin(np.abs(cands - tt))] - tt)
+        )
     return f"events vs belt force {threshold_n:.0f} N crossings: " + _describe(d)
 
 
@@ -319,7 +322,11 @@ def load_treadmill() -> Trial:
     events = {}
     for side, ctx in (("left", "Left"), ("right", "Right")):
         for kind, label in ((HEEL_STRIKE, "Foot Strike"), (TOE_OFF, "Foot Off")):
-            sel = [tt for tt, c, la in zip(times, ev["CONTEXTS"], ev["LABELS"], strict=True) if (c, la) == (ctx, label)]
+            sel = [
+                tt
+                for tt, c, la in zip(times, ev["CONTEXTS"], ev["LABELS"], strict=True)
+                if (c, la) == (ctx, label)
+            ]
             events[(side, kind)] = np.sort(np.asarray(sel, float))
     trial = Trial(
         "treadmill",
@@ -345,12 +352,17 @@ def load_treadmill() -> Trial:
 
 
 # --------------------------------------------------------------------------- gaitkit overground
-GAITKIT = {"healthy": "src/gaitkit/data/example_healthy.json", "parkinson": "src/gaitkit/data/example_parkinson.json"}
+GAITKIT = {
+    "healthy": "src/gaitkit/data/example_healthy.json",
+    "parkinson": "src/gaitkit/data/example_parkinson.json",
+}
 #: Two annotations of one side and kind closer than this (s) are one event (a stride is about 1 s).
 DUPLICATE_S = 0.3
 
 
-def dedupe(times: np.ndarray, ref: np.ndarray, window_s: float = DUPLICATE_S) -> tuple[np.ndarray, list[float]]:
+def dedupe(
+    times: np.ndarray, ref: np.ndarray, window_s: float = DUPLICATE_S
+) -> tuple[np.ndarray, list[float]]:
     """Merge annotations closer than ``window_s``: keep the one nearest a reference event (else the first).
 
     Returns the kept times and the dropped ones.
@@ -360,10 +372,7 @@ def dedupe(times: np.ndarray, ref: np.ndarray, window_s: float = DUPLICATE_S) ->
     group: list[float] = []
     for tt in [*np.sort(times), np.inf]:
         if group and tt - group[0] > window_s:
-            if ref.size:
-                best = min(group, key=lambda g: float(np.min(np.abs(ref - g))))
-            else:
-                best = group[0]
+            best = min(group, key=lambda g: float(np.min(np.abs(ref - g)))) if ref.size else group[0]
             kept.append(best)
             dropped += [g for g in group if g != best]
             group = []
@@ -392,8 +401,10 @@ def _consistent(
         if d.min() <= DUPLICATE_S:
             best = float(ref[np.argmin(d)])
             if d.min() > tol_s:
-                notes.append(f"annotation at {t:.3f} s is {1000 * (t - best):+.0f} ms from the markers' event: "
-                             f"replaced by it ({best:.3f} s)")
+                notes.append(
+                    f"annotation at {t:.3f} s is {1000 * (t - best):+.0f} ms from the markers' event: "
+                    f"replaced by it ({best:.3f} s)"
+                )
                 t = best
             out.append(float(t))
         elif t < DUPLICATE_S or t > duration_s - DUPLICATE_S:
@@ -420,15 +431,14 @@ def load_gaitkit(which: str) -> Trial:
     rate = float(doc["fps"])
     frames = doc["angle_frames"]
     markers = {}
-    names = {"hip": "hip", "knee": "knee", "ankle": "ankle", "heel": "heel", "toe": "toe", "shoulder": "shoulder"}
     for side in SIDES:
-        for part, key in names.items():
-            p = np.array([f["landmark_positions"][f"{side}_{key}"] for f in frames], float) / 1000.0
+        for part in PARTS:
+            p = np.array([f["landmark_positions"][f"{side}_{part}"] for f in frames], float) / 1000.0
             if np.allclose(p, 0.0):
                 continue  # not recorded (all zeros)
             markers[f"{side}_{part}"] = np.column_stack([p[:, 0], -p[:, 2], p[:, 1]])
     gt = doc["ground_truth"]
-    raw = {}
+    raw: dict[tuple[str, str], np.ndarray] = {}
     for side in SIDES:
         raw[(side, HEEL_STRIKE)] = np.asarray(gt["hs_frames"][side], float) / rate
         raw[(side, TOE_OFF)] = np.asarray(gt["to_frames"][side], float) / rate
@@ -443,7 +453,7 @@ def load_gaitkit(which: str) -> Trial:
     trial = Trial(f"gaitkit_{which}", rate, markers, raw, prov)
     ref = reference_events(trial)
     notes = ["annotations vs marker reference: " + _describe(agreement(ref, raw))]
-    events = {}
+    events: dict[tuple[str, str], np.ndarray] = {}
     for key, times in raw.items():
         kept, dup = dedupe(times, ref[key])
         kept, changes = _consistent(kept, ref[key], 0.06, (trial.n_samples - 1) / rate)

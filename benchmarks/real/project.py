@@ -148,8 +148,8 @@ def body_points(markers: dict[str, np.ndarray]) -> np.ndarray:
     n = len(mid_hip)
     p = np.full((n, 33, 3), np.nan)
 
-    def at(f: float, u: float, l: float) -> np.ndarray:
-        return head + f * fwd + u * up + l * lat
+    def at(f: float, u: float, side_m: float) -> np.ndarray:
+        return head + f * fwd + u * up + side_m * lat
 
     p[:, L.NOSE] = at(0.10, -0.01, 0.0)
     for s, sign in (("left", 1.0), ("right", -1.0)):
@@ -220,7 +220,9 @@ class Clip:
 def resample(markers: dict[str, np.ndarray], rate_hz: float, times_s: np.ndarray) -> dict[str, np.ndarray]:
     """Markers at ``times_s`` (s, trial time), linearly interpolated."""
     t = np.arange(len(next(iter(markers.values())))) / rate_hz
-    return {k: np.column_stack([np.interp(times_s, t, v[:, i]) for i in range(3)]) for k, v in markers.items()}
+    return {
+        k: np.column_stack([np.interp(times_s, t, v[:, i]) for i in range(3)]) for k, v in markers.items()
+    }
 
 
 def stature_m(world: np.ndarray) -> float:
@@ -270,7 +272,7 @@ def _passes_frontal(trial: Trial, towards: bool) -> list[tuple[float, float, Cam
 
 
 def passes(trial: Trial, view: str, fps: float) -> list[tuple[float, float, Camera]]:
-    """(t0, t1, camera) of each clip the trial gives in ``view`` (``side``, ``side_left``, ``front``, ``back``)."""
+    """(t0, t1, camera) of each clip of the trial in ``view`` (side, side_left, front, back)."""
     if view in ("side", "side_left"):
         return _passes_side(trial, fps, "right" if view == "side" else "left")
     return _passes_frontal(trial, view == "front")
