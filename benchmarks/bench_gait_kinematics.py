@@ -200,6 +200,151 @@ def signal_table(trials: list[kin.Trial]) -> str:
     return head + "\n".join(lines) + "\n"
 
 
+def marker_phases(trial: kin.Trial, band_m: float = 0.01) -> dict[tuple[str, str], np.ndarray]:
+    """Foot phases from the markers, per side (s, trial time): the true ``heel_strike`` and ``toe_off``,
+    ``foot_flat`` (the toe marker first within ``band_m`` of its floor level after a heel strike),
+    ``heel_off`` (the heel marker last within ``band_m`` of its floor level before a toe off) and
+    ``heel_top`` (the heel marker's highest point between a toe off and the next heel strike)."""
+    t = trial.time_s
+    out: dict[tuple[str, str], np.ndarray] = {}
+    for side in kin.SIDES:
+        hz, tz = trial.markers[f"{side}_heel"][:, 2], trial.markers[f"{side}_toe"][:, 2]
+        h0, t0 = np.percentile(hz, 5), np.percentile(tz, 5)
+        hs, to = trial.events[(side, "heel_strike")], trial.events[(side, "toe_off")]
+        flat, off, top = [], [], []
+        for a in hs:
+            later = np.flatnonzero((t >= a) & (tz < t0 + band_m))
+            if later.size and t[later[0]] - a < 0.4:
+                flat.append(t[later[0]])
+        for b in to:
+            before = np.flatnonzero((t <= b) & (hz < h0 + band_m))
+            if before.size and b - t[before[-1]] < 0.6:
+                off.append(t[before[-1]])
+            nxt = hs[hs > b]
+            if nxt.size:
+                sel = np.flatnonzero((t >= b) & (t <= nxt[0]))
+                top.append(t[sel[np.argmax(hz[sel])]])
+        out.update({(side, "heel_strike"): hs, (side, "toe_off"): to})
+        out.update({(side, "foot_flat"): np.array(flat), (side, "heel_off"): np.array(off)})
+        out[(side, "heel_top")] = np.array(top)
+    return out
+
+
+PHASES = ("heel_strike", "foot_flat", "heel_off", "toe_off", "heel_top")
+
+
+def phase_offsets(trial: kin.Trial, view: str, fps: float = 60.0) -> dict[str, dict[str, list[float]]]:
+    """For each detected event kind (clean projection, all passes): signed offsets (s) to the nearest
+    marker phase of each kind of :func:`marker_phases` on the same side within 0.4 s."""
+    phases = marker_phases(trial)
+    out: dict[str, dict[str, list[float]]] = {k: {p: [] for p in PHASES} for k in ("heel_strike", "toe_off")}
+    index = 0
+    while (clip := pj.project(trial, view, fps, pj.CLEAN, index)) is not None:
+        index += 1
+        for e in analyse_gait(clip.seq, view="auto").events:
+            t = e.time_s + clip.t0_s
+            for p in PHASES:
+                cand = phases[(str(e.side), p)]
+                if cand.size and np.min(np.abs(cand - t)) <= 0.4:
+                    out[e.kind][p].append(float(cand[np.argmin(np.abs(cand - t))] - t) * -1.0)
+    return out
+
+
+def phase_table(trials: list[kin.Trial]) -> str:
+    """Markdown: what each view's detections time, as median offsets (ms) from marker phases."""
+    head = "| trial | view | detected | " + " | ".join(f"- {p} (ms)" for p in PHASES) + " |\n"
+    head += "|---|---|---|" + "---|" * len(PHASES) + "\n"
+    lines = []
+    for trial in trials:
+        for view in ("side", "front", "back"):
+            offs = phase_offsets(trial, view)
+            for kind, per in offs.items():
+                cells = [
+                    f"{1000 * np.median(v):+.0f} (n={len(v)})" if v else "n/a"
+                    for v in (per[p] for p in PHASES)
+                ]
+                lines.append(f"| {trial.name} | {view} | {kind} | " + " | ".join(cells) + " |")
+    return head + "\n".join(lines) + "\n"
+
+
+def _pooled_cells(pooled: dict, n: int) -> str:
+    hs, to = 1000 * np.asarray(pooled["heel_strike"]), 1000 * np.asarray(pooled["toe_off"])
+    st = np.abs(pooled["stance_err"])
+    return (
+        f"{np.abs(hs).mean():.0f} / {hs.mean():+.0f} | {np.abs(to).mean():.0f} / {to.mean():+.0f} | "
+        f"{len(pooled['missed'])} / {len(pooled['extra'])} (of {n}) | {st.mean():.1f} pt |"
+    )
+
+
+def pooled_side(trials: list[kin.Trial], noise: pj.Noise) -> tuple[dict, int]:
+    """Errors of every side-view clip (both directions, 30 and 60 fps, all trials) pooled."""
+    pooled: dict = {"heel_strike": [], "toe_off": [], "missed": [], "extra": [], "stance_err": []}
+    n = 0
+    for trial in trials:
+        for view in ("side", "side_left"):
+            for fps in FPS:
+                row = evaluate(trial, view, fps, noise)
+                if row is None:
+                    continue
+                n += row["truth_n"]
+                for k in pooled:
+                    pooled[k] += row[k]
+    return pooled, n
+
+
+#: One part of the realistic noise at a time.
+NOISE_PARTS = (
+    pj.Noise("jitter only", jitter=1.0, seed=1),
+    pj.Noise("lag only", lag_s=pj.REALISTIC.lag_s, seed=1),
+    pj.Noise("dropouts only", dropout=pj.REALISTIC.dropout, seed=1),
+    pj.Noise("swaps only", swap=pj.REALISTIC.swap, seed=1),
+    pj.Noise("jitter x2", jitter=2.0, seed=1),
+)
+
+
+def noise_parts_table(trials: list[kin.Trial]) -> str:
+    """Markdown: side-view errors with each part of the realistic noise alone."""
+    head = (
+        "| noise | HS MAE / bias ms | TO MAE / bias ms | missed / extra (of n) | stance % err MAE |\n"
+        "|---|---|---|---|---|\n"
+    )
+    lines = []
+    for noise in (pj.CLEAN, *NOISE_PARTS, pj.REALISTIC):
+        pooled, n = pooled_side(trials, noise)
+        lines.append(f"| {noise.name} | " + _pooled_cells(pooled, n))
+    return head + "\n".join(lines) + "\n"
+
+
+def sweep_side(trials: list[kin.Trial]) -> str:
+    """Markdown: side-view errors with other ``HS_FRACTION`` / ``TO_FRACTION`` values (diagnostic only:
+    the module constants are changed in this process for the run and restored)."""
+    from posture.gait import events as ev
+
+    saved = (ev.HS_FRACTION, ev.TO_FRACTION)
+    head = (
+        "| HS_FRACTION | TO_FRACTION | noise | HS MAE / bias ms | TO MAE / bias ms | missed / extra (of n) | "
+        "stance % err MAE |\n|---|---|---|---|---|---|---|\n"
+    )
+    lines = []
+    try:
+        for hs_f, to_f in (
+            (0.5, 0.6),
+            (0.3, 0.6),
+            (0.2, 0.6),
+            (0.1, 0.6),
+            (0.2, 0.5),
+            (0.2, 0.45),
+            (0.1, 0.45),
+        ):
+            ev.HS_FRACTION, ev.TO_FRACTION = hs_f, to_f
+            for noise in NOISES:
+                pooled, n = pooled_side(trials, noise)
+                lines.append(f"| {hs_f} | {to_f} | {noise.name} | " + _pooled_cells(pooled, n))
+    finally:
+        ev.HS_FRACTION, ev.TO_FRACTION = saved
+    return head + "\n".join(lines) + "\n"
+
+
 # --------------------------------------------------------------------------- report
 def _abs_stats(values: list[float], fps: float) -> tuple[str, str, str, str]:
     v = np.asarray(values, dtype=float)
@@ -280,6 +425,19 @@ def report(rows: list[dict], trials: list[kin.Trial], wall_s: float) -> str:
         "`HS_FRACTION` = 0.5 of its late-swing peak; the toe off rule when the heel's forward image "
         "velocity rises above `TO_FRACTION` = 0.6 of its swing peak. At the true events they read:\n",
         signal_table(trials),
+        "## What each view's detections time (clean, 60 fps)\n",
+        "Median offset of each detected event from the nearest marker-defined phase of the same foot "
+        "(positive = the detection is later): heel strike and toe off (the true events), foot flat "
+        "(toe marker down within 1 cm), heel off (heel marker up by 1 cm), heel top (highest heel "
+        "point in swing). The phase nearest zero is what the rule actually times.\n",
+        phase_table(trials),
+        "## Side view: each part of the noise alone\n",
+        "All side-view clips pooled (three trials, both directions, 30 and 60 fps), current rules.\n",
+        noise_parts_table(trials),
+        "## Side view: other thresholds (diagnostic)\n",
+        "The same side-view clips (both directions, 30 and 60 fps, all three trials pooled) with the "
+        "rules' thresholds set to other values in this process only (no product code changed).\n",
+        sweep_side(trials),
         "## Heel-to-toe pattern (side views)\n",
         "True foot angle: heel to toe (or 2nd metatarsal) marker against the horizontal, relative to "
         "the same foot's flat angle (median of the middle third of each true stance), at the true heel "

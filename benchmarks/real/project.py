@@ -256,16 +256,20 @@ def _passes_side(trial: Trial, fps: float, near: str) -> list[tuple[float, float
 
 
 def _passes_frontal(trial: Trial, towards: bool) -> list[tuple[float, float, Camera]]:
-    """(t0, t1, camera) of each approach (``towards``) or departure of :data:`FAR_M` - :data:`NEAR_M`."""
+    """(t0, t1, camera) of each approach (``towards``) or departure of :data:`FAR_M` - :data:`NEAR_M`.
+
+    A trial that travels less than that gives one pass over its whole length, with the pelvis
+    :data:`NEAR_M` from the camera at the nearest.
+    """
     t = trial.time_s
     pelvis = 0.5 * (trial.markers["left_hip"][:, 0] + trial.markers["right_hip"][:, 0])
-    travel = FAR_M - NEAR_M
+    travel = min(FAR_M - NEAR_M, float(pelvis[-1] - pelvis[0]))
     out = []
     x0 = float(pelvis[0])
     while x0 + travel <= float(pelvis[-1]) + 1e-9:
         inside = np.flatnonzero((pelvis >= x0) & (pelvis <= x0 + travel))
-        cam = frontal_camera(x0 + FAR_M, True) if towards else frontal_camera(x0 - NEAR_M, False)
-        if inside.size:
+        cam = frontal_camera(x0 + travel + NEAR_M, True) if towards else frontal_camera(x0 - NEAR_M, False)
+        if inside.size > 1:
             out.append((float(t[inside[0]]), float(t[inside[-1]]), cam))
         x0 += travel
     return out
