@@ -345,6 +345,37 @@ def sweep_side(trials: list[kin.Trial]) -> str:
     return head + "\n".join(lines) + "\n"
 
 
+def sweep_back(trials: list[kin.Trial]) -> str:
+    """Markdown: back-view errors (clean, 30 and 60 fps, all trials pooled) with other walking-away
+    thresholds of :mod:`posture.gait.events_frontal` (diagnostic only, restored afterwards)."""
+    from posture.gait import events_frontal as fe
+
+    saved = (dict(fe.HS_FRACTION), fe.TO_FRACTION)
+    head = (
+        "| HS_FRACTION[away] | TO_FRACTION | HS MAE / bias ms | TO MAE / bias ms | missed / extra (of n) | "
+        "stance % err MAE |\n|---|---|---|---|---|---|\n"
+    )
+    lines = []
+    try:
+        for hs_f, to_f in ((0.5, 0.4), (0.7, 0.6), (0.9, 0.8)):
+            fe.HS_FRACTION[False], fe.TO_FRACTION = hs_f, to_f
+            pooled: dict = {"heel_strike": [], "toe_off": [], "missed": [], "extra": [], "stance_err": []}
+            n = 0
+            for trial in trials:
+                for fps in FPS:
+                    row = evaluate(trial, "back", fps, pj.CLEAN)
+                    if row is not None:
+                        n += row["truth_n"]
+                        for k in pooled:
+                            pooled[k] += row[k]
+            lines.append(f"| {hs_f} | {to_f} | " + _pooled_cells(pooled, n))
+    finally:
+        fe.HS_FRACTION.clear()
+        fe.HS_FRACTION.update(saved[0])
+        fe.TO_FRACTION = saved[1]
+    return head + "\n".join(lines) + "\n"
+
+
 # --------------------------------------------------------------------------- report
 def _abs_stats(values: list[float], fps: float) -> tuple[str, str, str, str]:
     v = np.asarray(values, dtype=float)
@@ -438,6 +469,10 @@ def report(rows: list[dict], trials: list[kin.Trial], wall_s: float) -> str:
         "The same side-view clips (both directions, 30 and 60 fps, all three trials pooled) with the "
         "rules' thresholds set to other values in this process only (no product code changed).\n",
         sweep_side(trials),
+        "## Back view: other thresholds (diagnostic)\n",
+        "Walking away, heel strike is timed on the toe's descent and toe off on the foot's speed; "
+        "other shares of their lobes, in this process only:\n",
+        sweep_back(trials),
         "## Heel-to-toe pattern (side views)\n",
         "True foot angle: heel to toe (or 2nd metatarsal) marker against the horizontal, relative to "
         "the same foot's flat angle (median of the middle third of each true stance), at the true heel "

@@ -253,13 +253,17 @@ def agreement(ref: dict, truth: dict, window_s: float = 0.1) -> dict[str, list[f
     return out
 
 
-def _describe(diffs: dict[str, list[float]]) -> str:
+def _describe(diffs: dict[str, list[float]], close_s: float = 0.03) -> str:
     parts = []
     for kind, d in diffs.items():
         a = np.abs(d)
-        med = f"{1000 * np.median(d):+.0f}" if a.size else "n/a"
-        worst = f"{1000 * a.max():.0f}" if a.size else "n/a"
-        parts.append(f"{kind} n={a.size} median {med} ms, max |.| {worst} ms")
+        if not a.size:
+            parts.append(f"{kind} n=0")
+            continue
+        parts.append(
+            f"{kind} n={a.size} median {1000 * np.median(d):+.0f} ms, "
+            f"{int(np.sum(a <= close_s))} within {1000 * close_s:.0f} ms, max |.| {1000 * a.max():.0f} ms"
+        )
     return "; ".join(parts)
 
 
@@ -269,7 +273,10 @@ TREADMILL = ("gaitalytics", "0.2.2", "tests/treadmill_events.c3d")
 
 def force_plate_check(path: Path, threshold_n: float = 20.0) -> str:
     """How the C3D's Foot Strike / Foot Off events line up with the belts' vertical force crossing
-    ``threshold_n`` (rising / falling), in ms, each event against the nearest crossing of either belt."""
+    ``threshold_n`` (rising / falling), in ms, each event against the nearest crossing of either belt.
+
+    The belts' raw force is noisy around the threshold, so a few events meet a spurious crossing
+    elsewhere: the median and the count within 30 ms are the check, not the maximum."""
     c3d = read_c3d(path)
     ev = c3d.parameters["EVENT"]
     times = np.asarray(ev["TIMES"])[:, 1]
