@@ -1,10 +1,14 @@
 """Walking analysis of one subject: :func:`analyse_gait` ties conditioning, events and measures together.
 
-Pipeline: pick the subject → mask low-confidence points → fill gaps up to
-:data:`~posture.gait.conditioning.MAX_GAP_S` → detect the view → split into
-straight walking segments → (front/back) relabel sides if the model saw a back
-as a front, (side) repair near/far leg swaps → zero-lag low-pass → events per
-foot and segment → gait-order checks → step table, summaries, symmetry →
+Pipeline: pick the walker (:mod:`~posture.gait.walker`) → mask low-confidence
+points → bridge single-frame jumps of the leg points → fill gaps up to
+:data:`~posture.gait.conditioning.MAX_GAP_S` → detect the view → refuse footage
+that cannot be timed (:mod:`~posture.gait.adequacy`) → split into straight
+walking segments → (front/back) relabel sides if the model saw a back as a
+front, (side) repair near/far leg swaps → zero-lag low-pass → events per foot
+and segment (side: :mod:`~posture.gait.contacts`; front/back:
+:mod:`~posture.gait.events_frontal`) → gait-order checks → step table,
+summaries, symmetry →
 heel-to-toe pattern (side views) → pelvic drop, foot progression, step width
 (front/back views).
 """
@@ -693,15 +697,19 @@ def _drop_series(rows: list[StepRow]) -> list[dict[str, Any]]:
 def _settings(px_per_m: float | None) -> dict[str, Any]:
     from posture.gait import events as ev
     from posture.gait import events_frontal as fe
+    from posture.gait.contacts import ContactSettings
+
+    contact = ContactSettings()
 
     return {
         "max_gap_s": cond.MAX_GAP_S,
         "lowpass": f"2nd-order Butterworth, zero lag (filtfilt), cut-off {cond.CUTOFF_HZ} Hz (max 0.2 x fps)",
         "min_visibility": cond.MIN_VISIBILITY,
-        "heel_strike": f"side: heel downward image velocity falls below {ev.HS_FRACTION} of its late-swing "
-        f"peak; towards the camera: the same with {fe.HS_FRACTION[True]}; away: the toe's downward "
-        f"velocity below {fe.HS_FRACTION[False]} of its peak",
-        "toe_off": f"side: heel forward image velocity rises above {ev.TO_FRACTION} of its swing peak; "
+        "heel_strike": f"side: the heel comes within {contact.radius} body heights of the spot where it "
+        f"stays for the stance (still: slower than {contact.max_still_speed} body heights/s); towards the "
+        f"camera: heel downward image velocity below {fe.HS_FRACTION[True]} of its late-swing peak; away: "
+        f"the toe's downward velocity below {fe.HS_FRACTION[False]} of its peak",
+        "toe_off": f"side: the toe leaves the spot it pushed off from by {contact.radius} body heights; "
         "towards the camera: peak of the heel's first downward lobe after the other foot's heel strike; "
         f"away: the foot's image speed rises above {fe.TO_FRACTION} of its first lobe after the other "
         "foot's heel strike",
@@ -712,6 +720,9 @@ def _settings(px_per_m: float | None) -> dict[str, Any]:
             "min_share": crowding.MIN_SHARE,
             "guard_s": crowding.GUARD_S,
         },
+        "side_event_rule": SIDE_METHOD,
+        "spike_rejection": f"leg points further than {cond.SPIKE_BODY_SHARE} body heights from their "
+        f"{cond.SPIKE_WINDOW_S} s running median are bridged",
         "plausible_stance_s": list(ev.STANCE_S),
         "plausible_swing_s": list(ev.SWING_S),
         "si_flag_pct": 10.0,

@@ -48,6 +48,7 @@ class ContactSettings:
     """
 
     radius: float = 0.025
+    floor_window_s: float = 1.5
     max_still_speed: float = 0.4
     min_core_s: float = 0.1
     spot_s: float = 0.15
