@@ -36,6 +36,8 @@ def mask_low_confidence(
 SPIKE_WINDOW_S = 0.2
 #: A point further than this share of the body height from its running median is a spike.
 SPIKE_BODY_SHARE = 0.06
+#: Longest spike (s); longer departures are left to the swap repair.
+SPIKE_MAX_S = 0.1
 
 
 def reject_spikes(
@@ -51,7 +53,9 @@ def reject_spikes(
     running median of its own track over ``window_s`` (at least 5 frames). A
     running median follows steady motion exactly (a heel swinging forwards is
     monotonic over such a window), so only points that jump away and back are
-    hit; they become NaN, for :func:`fill_gaps` to bridge.
+    hit; they become NaN, for :func:`fill_gaps` to bridge. Points whose window
+    is not wholly seen (the clip's ends, next to a gap) are not judged, nor runs
+    longer than :data:`SPIKE_MAX_S` (a leg swap that lasts is for :func:`repair_swaps`).
 
     Parameters
     ----------
@@ -76,8 +80,14 @@ def reject_spikes(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows stay NaN
         median = np.nanmedian(windows, axis=-1)
+    full = np.isfinite(windows).all(axis=-1).all(axis=-1)  # judged only where the whole window is seen
     with np.errstate(invalid="ignore"):
-        spikes = np.linalg.norm(out - median, axis=-1) > body_share * body_px
+        spikes = (np.linalg.norm(out - median, axis=-1) > body_share * body_px) & full
+    longest = max(int(round(SPIKE_MAX_S * fps)), 1)
+    for k in range(spikes.shape[1]):
+        for a, b in nan_runs(spikes[:, k]):
+            if b - a > longest:  # a sustained departure is motion or a swap for the swap repair
+                spikes[a:b, k] = False
     out[spikes] = np.nan
     return out, spikes
 

@@ -10,7 +10,7 @@ import pytest
 
 from posture.data.skeleton import Landmark as L
 from posture.gait import analyse_gait
-from tests.conftest import SAMPLES, make_sequence
+from tests.conftest import SAMPLES, make_sequence, planted_walk
 
 _JOINTS = {"hip": (L.LEFT_HIP, L.RIGHT_HIP), "knee": (L.LEFT_KNEE, L.RIGHT_KNEE)}
 _JOINTS |= {"ankle": (L.LEFT_ANKLE, L.RIGHT_ANKLE), "heel": (L.LEFT_HEEL, L.RIGHT_HEEL)}
@@ -49,37 +49,75 @@ def _errors(result, truth, kind):
     return np.array(out)
 
 
-def test_side_walk_from_exact_joints():
-    seq, truth = truth_sequence("walk_side")
+def _planted_errors(result, events, kind, fps):
+    """Frames from each true event to the nearest detection of its side and kind (None: not found)."""
+    out = []
+    for ev in (e for e in events if e["kind"] == kind):
+        near = [e.time_s for e in result.events if e.kind == kind and str(e.side) == ev["side"]]
+        near = [t for t in near if abs(t - ev["time_s"]) < 0.15]
+        out.append((near[0] - ev["time_s"]) * fps if near else None)
+    return out
+
+
+@pytest.mark.parametrize(("fps", "direction"), [(30.0, 1.0), (30.0, -1.0), (60.0, 1.0)])
+def test_side_walk_with_planted_feet(fps, direction):
+    seq, events = planted_walk(fps=fps, direction=direction)
     result = analyse_gait(seq)
-    assert result.view == "side" and [s.direction for s in result.segments] == [truth["direction"]]
-    fps = truth["fps"]
-    hs, to = _errors(result, truth, "heel_strike"), _errors(result, truth, "toe_off")
-    assert len(hs) >= 6 and len(to) >= 6
-    assert np.mean(np.abs(hs)) * fps < 0.6 and np.mean(np.abs(to)) * fps < 0.5
+    assert result.view == "side" and result.subject["walks"]
+    hs = _planted_errors(result, events, "heel_strike", fps)
+    to = _planted_errors(result, events, "toe_off", fps)
+    assert None not in hs and None not in to
     assert len(result.events) == len(hs) + len(to)  # nothing extra
+    # within the 10 px radius (2.5% of 400 px) the heel is "there" 30 ms before it stops; the toe just after
+    assert all(-0.045 * fps <= e <= 0.0 for e in hs), hs
+    assert all(-0.01 * fps <= e <= 0.015 * fps for e in to), to
     m = result.measures()
     for side in ("left", "right"):
-        assert m[f"stance_pct_{side}"].value == pytest.approx(truth["summary"][side]["stance_pct"], abs=2.0)
-        assert m[f"heel_strike_share_{side}"].value == 100.0
-    assert abs(m["stance_time_si_pct"].value) < 5.0
+        assert m[f"stance_pct_{side}"].value == pytest.approx(62.0, abs=4.5)
+    assert abs(m["stance_time_si_pct"].value) < 2.0
     assert m["pelvic_drop_deg_left"].value is None and m["pelvic_drop_deg_left"].note
     assert all(row["pelvic_drop_deg"] is None for row in result.steps)
 
 
-def test_injected_leg_swap_is_repaired_and_events_survive():
+def test_a_longer_right_stance_reads_as_a_positive_stance_symmetry_index():
+    seq, _ = planted_walk(stance_share=0.60, right_stance_share=0.66)
+    m = analyse_gait(seq).measures()
+    # SI = (R - L) / mean x 100 = (0.66 - 0.60) / 0.63 x 100 = 9.5
+    assert m["stance_time_si_pct"].value == pytest.approx(9.5, abs=3.0)
+
+
+def test_the_rendered_walker_slides_its_heel_so_strikes_read_late_against_its_floor_contact():
+    """The synthetic renders' walker keeps moving its heel forwards on the floor for about 0.1 s after
+    the geometric contact (its scripted legs cannot keep both feet planted); the contact rule times the
+    heel where it stops, 3-4 frames after that contact, and the sliding feet cost some events."""
     seq, truth = truth_sequence("walk_side")
+    heel = np.asarray(truth["frames"]["left_heel_px"])
+    first = next(e for e in truth["events"] if e["side"] == "left" and e["kind"] == "heel_strike")
+    slide = heel[first["frame"] + 5, 0] - heel[first["frame"], 0]
+    assert abs(slide) > 30  # px along the floor after touching it
+    result = analyse_gait(seq)
+    hs = _errors(result, truth, "heel_strike") * truth["fps"]
+    assert len(hs) >= 4 and np.all((hs > 2.0) & (hs < 5.0)), hs
+
+
+@pytest.mark.parametrize(
+    ("frames", "note"), [((50, 54), "repaired in 4 frame"), ((61, 62), "jump away and back")]
+)
+def test_injected_leg_swaps_are_repaired_and_events_survive(frames, note):
+    seq, events = planted_walk()
+    clean = _planted_errors(analyse_gait(seq), events, "heel_strike", 30.0)
     xy = seq.xy_px.copy()
     legs = [(L.LEFT_KNEE, L.RIGHT_KNEE), (L.LEFT_ANKLE, L.RIGHT_ANKLE)]
     legs += [(L.LEFT_HEEL, L.RIGHT_HEEL), (L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX)]
+    a0, a1 = frames
     for a, b in legs:
-        xy[40:44, 0, [a, b]] = seq.xy_px[40:44, 0, [b, a]]
+        xy[a0:a1, 0, [a, b]] = seq.xy_px[a0:a1, 0, [b, a]]
     from dataclasses import replace
 
     result = analyse_gait(replace(seq, xy_px=xy))
-    assert any("repaired in 4 frame" in n for n in result.notes)
-    hs = _errors(result, truth, "heel_strike")
-    assert len(hs) >= 6 and np.mean(np.abs(hs)) * truth["fps"] < 0.5
+    assert any(note in n for n in result.notes), result.notes
+    hs = _planted_errors(result, events, "heel_strike", 30.0)
+    assert None not in hs and np.max(np.abs(np.subtract(hs, clean))) < 0.5
 
 
 def test_front_walk_from_exact_joints_measures_pelvic_drop():
