@@ -185,3 +185,49 @@ class PoseEstimator:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+#: Two skeletons in one frame whose landmark boxes overlap more than this (intersection over union)
+#: are the same person found twice.
+DUPLICATE_IOU = 0.6
+
+
+def _box(xy: np.ndarray) -> np.ndarray:
+    return np.array([np.nanmin(xy[:, 0]), np.nanmin(xy[:, 1]), np.nanmax(xy[:, 0]), np.nanmax(xy[:, 1])])
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    inter = max(w, 0.0) * max(h, 0.0)
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return float(inter / union) if union > 0 else 0.0
+
+
+def drop_duplicates(found: Detections, max_iou: float = DUPLICATE_IOU) -> Detections:
+    """The detections without second copies of one person (the copy with the lower mean visibility goes).
+
+    With several poses asked for, the model sometimes fits two skeletons to one
+    person; the tracker would then give that person two ids, which swap from frame
+    to frame and split the walker into fragments.
+    """
+    if found.count < 2:
+        return found
+    boxes = [_box(xy) for xy in found.xy_px]
+    order = np.argsort(-np.nanmean(found.visibility, axis=1))
+    keep: list[int] = []
+    for i in order:
+        if all(_iou(boxes[i], boxes[j]) <= max_iou for j in keep):
+            keep.append(int(i))
+    if len(keep) == found.count:
+        return found
+    keep.sort()
+    masks = [found.masks[i] for i in keep] if len(found.masks) == found.count else found.masks
+    return Detections(
+        found.xy_px[keep],
+        found.z[keep],
+        found.world_m[keep],
+        found.visibility[keep],
+        found.presence[keep],
+        masks,
+    )

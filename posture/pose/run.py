@@ -13,7 +13,7 @@ from posture.data.stitching import stitch_fragments
 from posture.data.tracking import Tracker
 from posture.errors import NoPersonError
 from posture.pose.bundle import ModelInfo, resolve_model
-from posture.pose.landmarker import Detections, PoseEstimator, PoseOptions
+from posture.pose.landmarker import Detections, PoseEstimator, PoseOptions, drop_duplicates
 from posture.sources.video import Frame, Source, open_source
 
 
@@ -32,7 +32,7 @@ FrameHook = Callable[[TrackedFrame], None]
 def iter_tracked(source: Source, estimator: PoseEstimator, tracker: Tracker) -> Iterator[TrackedFrame]:
     """Yield each frame of ``source`` with its people detected and tracked."""
     for frame in source:
-        found = estimator.detect(frame.rgb, frame.time_s)
+        found = drop_duplicates(estimator.detect(frame.rgb, frame.time_s))
         ids = tracker.update(found.xy_px, frame.time_s, frame.rgb)
         yield TrackedFrame(frame, found, ids)
 
