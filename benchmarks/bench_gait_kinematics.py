@@ -1,7 +1,9 @@
 """Gait event rules on real walking kinematics with real events.
 
 Real marker trajectories (a treadmill trial with force-plate events, a healthy and a
-Parkinsonian overground walker with annotated events: :mod:`benchmarks.real.kinematics`)
+Parkinsonian overground walker with annotated events, and two overground walks of a
+feet-only recording whose legs are made up around the real feet:
+:mod:`benchmarks.real.kinematics`)
 are projected into static cameras (side, front, back; 30 and 60 fps; clean and with a
 realistic pose-noise model: :mod:`benchmarks.real.project`) and run through
 :func:`posture.gait.analysis.analyse_gait`. Its heel strikes and toe offs are matched with
@@ -41,8 +43,14 @@ NOISES = (pj.CLEAN, pj.REALISTIC)
 
 
 def load_trials() -> list[kin.Trial]:
-    """The three trials with full legs (the gaitmap sample has feet only and is not projected)."""
-    return [kin.load_treadmill(), kin.load_gaitkit("healthy"), kin.load_gaitkit("parkinson")]
+    """The three trials with recorded legs, then the two straight walks of the feet-only gaitmap
+    sample (real feet and events; legs and pelvis made up by ``kin.with_synthetic_legs``)."""
+    return [
+        kin.load_treadmill(),
+        kin.load_gaitkit("healthy"),
+        kin.load_gaitkit("parkinson"),
+        *kin.gaitmap_walks(),
+    ]
 
 
 def match(found: list[dict], truth: dict, duration_s: float, window_s: float = MATCH_S) -> dict:
@@ -463,10 +471,10 @@ def report(rows: list[dict], trials: list[kin.Trial], wall_s: float) -> str:
         "point in swing). The phase nearest zero is what the rule actually times.\n",
         phase_table(trials),
         "## Side view: each part of the noise alone\n",
-        "All side-view clips pooled (three trials, both directions, 30 and 60 fps), current rules.\n",
+        "All side-view clips pooled (all trials, both directions, 30 and 60 fps), current rules.\n",
         noise_parts_table(trials),
         "## Side view: other thresholds (diagnostic)\n",
-        "The same side-view clips (both directions, 30 and 60 fps, all three trials pooled) with the "
+        "The same side-view clips (both directions, 30 and 60 fps, all trials pooled) with the "
         "rules' thresholds set to other values in this process only (no product code changed).\n",
         sweep_side(trials),
         "## Back view: other thresholds (diagnostic)\n",
