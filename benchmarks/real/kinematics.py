@@ -25,8 +25,10 @@ Sources (licences as stated by the packages):
   overground, 150 Hz, hip, knee, ankle, heel, toe (and shoulders for the
   Parkinsonian walker), annotated heel strikes and toe offs (frame numbers).
 - ``gaitmap==2.6.0`` ``example_data/mocap_sample.csv`` + ``stride_events_sample.csv``
-  (MIT): feet only (toe, calcaneus, 5th metatarsal), 100 Hz, 20 m walks with turns;
-  event indices are in 204.8 Hz IMU samples (divide by 2.048 for mocap samples).
+  (MIT): feet only (toe, calcaneus, 5th metatarsal), 100 Hz, two 19 m walks with turns;
+  event indices are in 204.8 Hz IMU samples (divide by 2.048 for mocap samples: checked
+  against the foot markers). :func:`gaitmap_walks` cuts the straight walks and makes up
+  legs and a pelvis around the real feet (:func:`with_synthetic_legs`).
 """
 
 from __future__ import annotations
@@ -513,3 +515,81 @@ def load_gaitmap() -> Trial:
     trial = Trial("gaitmap", 100.0, markers, ev, prov)
     notes = ["events vs marker reference: " + _describe(agreement(reference_events(trial), ev))]
     return Trial(trial.name, 100.0, markers, ev, prov, notes)
+
+
+#: Assumed body of the feet-only walker (m): hip height, thigh and shank length, half hip width.
+HIP_HEIGHT_M, THIGH_M, SHANK_M, HALF_HIP_M = 0.95, 0.44, 0.43, 0.09
+
+
+def _knee(hip: np.ndarray, ankle: np.ndarray, forward: np.ndarray) -> np.ndarray:
+    """(T, 3) knee of a two-link leg (:data:`THIGH_M`, :data:`SHANK_M`) bent forward, in the plane
+    of the hip-ankle line and ``forward`` (T, 3); a leg longer than both links is straight."""
+    d_vec = ankle - hip
+    d = np.linalg.norm(d_vec, axis=1, keepdims=True)
+    along = d_vec / d
+    perp = forward - np.sum(forward * along, axis=1, keepdims=True) * along
+    perp = perp / np.linalg.norm(perp, axis=1, keepdims=True)
+    dd = np.minimum(d, THIGH_M + SHANK_M - 1e-6)
+    a = (THIGH_M**2 - SHANK_M**2 + dd**2) / (2 * dd)
+    h = np.sqrt(np.clip(THIGH_M**2 - a**2, 0.0, None))
+    return hip + a * along + h * perp
+
+
+def with_synthetic_legs(trial: Trial, cutoff_hz: float = 0.5) -> Trial:
+    """A feet-only trial (x forward) with hips, knees and ankles made up around its real feet.
+
+    Pelvis: the centroid of the four foot markers, low-passed at ``cutoff_hz`` (zero lag),
+    :data:`HIP_HEIGHT_M` above the floor; hips :data:`HALF_HIP_M` to each side; ankle joint
+    a quarter of the way from the heel to the toe marker and 5 cm above the heel marker; knees
+    from a two-link leg bent forward. Only the feet and the events are real.
+    """
+    from scipy.signal import butter, filtfilt
+
+    feet = np.mean([trial.markers[f"{s}_{p}"] for s in SIDES for p in ("heel", "toe")], axis=0)
+    b, a = butter(2, cutoff_hz / (trial.rate_hz / 2.0))
+    pelvis = filtfilt(b, a, feet, axis=0)
+    pelvis[:, 2] = HIP_HEIGHT_M
+    fwd = np.gradient(pelvis, axis=0)
+    fwd[:, 2] = 0.0
+    fwd = _unit(fwd)
+    left = np.cross(np.array([0.0, 0.0, 1.0]), fwd)
+    markers = dict(trial.markers)
+    for side, sign in (("left", 1.0), ("right", -1.0)):
+        heel, toe = trial.markers[f"{side}_heel"], trial.markers[f"{side}_toe"]
+        hip = pelvis + sign * HALF_HIP_M * left
+        ankle = heel + 0.25 * (toe - heel) + np.array([0.0, 0.0, 0.05])
+        markers[f"{side}_hip"] = hip
+        markers[f"{side}_ankle"] = ankle
+        markers[f"{side}_knee"] = _knee(hip, ankle, fwd)
+    prov = dict(trial.provenance)
+    prov["legs"] = (
+        f"synthetic: pelvis = foot-marker centroid low-passed at {cutoff_hz} Hz, {HIP_HEIGHT_M} m high; "
+        f"hips +-{HALF_HIP_M} m; ankle between heel and toe marker; knee from a {THIGH_M}/{SHANK_M} m "
+        "two-link leg; shoulders, head and arms as for every trial"
+    )
+    return Trial(trial.name, trial.rate_hz, markers, trial.events, prov, trial.notes)
+
+
+def gaitmap_walks(min_speed: float = 0.8, min_s: float = 3.0) -> list[Trial]:
+    """The straight walks of the gaitmap sample (between its turns), each turned so that x is forward
+    and y to the left, starting at x = 0, with :func:`with_synthetic_legs`."""
+    from scipy.signal import butter, filtfilt
+
+    full = load_gaitmap()
+    feet = np.mean([full.markers[f"{s}_{p}"] for s in SIDES for p in ("heel", "toe")], axis=0)
+    b, a = butter(2, 0.5 / (full.rate_hz / 2.0))
+    vx = np.asarray(np.gradient(filtfilt(b, a, feet[:, 0]))) * full.rate_hz
+    out: list[Trial] = []
+    for sign in (-1.0, 1.0):
+        moving = sign * vx > min_speed
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], moving.astype(int), [0]])))
+        for i0, i1 in zip(edges[::2], edges[1::2], strict=True):
+            if (i1 - i0) / full.rate_hz < min_s:
+                continue
+            part = full.window(i0 / full.rate_hz, (i1 - 1) / full.rate_hz, f"gaitmap_walk{len(out) + 1}")
+            origin = part.markers["left_heel"][0].copy()
+            turn = np.diag([sign, sign, 1.0])  # walking -x: half a turn about z
+            markers = {k: (v - origin * [1, 1, 0]) @ turn for k, v in part.markers.items()}
+            moved = Trial(part.name, part.rate_hz, markers, part.events, part.provenance, part.notes)
+            out.append(with_synthetic_legs(moved))
+    return out

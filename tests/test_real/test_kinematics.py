@@ -119,3 +119,12 @@ def test_side_view_events_parkinson(parkinson: kin.Trial) -> None:
 def test_front_view_heel_strikes_treadmill(treadmill: kin.Trial) -> None:
     row = _row(treadmill, "front", 30.0, pj.CLEAN)
     assert len(row["heel_strike"]) >= 8 and _mae_ms(row["heel_strike"]) < 15
+
+
+def test_side_view_events_feet_only_walk() -> None:
+    walks = _load(kin.gaitmap_walks)
+    assert len(walks) == 2
+    row = _row(walks[0], "side", 30.0, pj.CLEAN)
+    assert row["passes"] >= 5 and row["truth_n"] >= 40
+    assert _mae_ms(row["heel_strike"]) < 50 and _mae_ms(row["toe_off"]) < 30
+    assert len(row["missed"]) <= 5 and len(row["extra"]) <= 6
