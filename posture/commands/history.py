@@ -56,9 +56,16 @@ def history_errors(db_path: Path | None) -> Iterator[None]:
 
 
 def check_history(db_path: Path | None, client: str, kind: str, sources: list[str], out: Path) -> None:
-    """Before a check with ``--client`` runs: open (or create) the database and check it is sound,
-    and refuse an ``out`` whose report another stored session links to."""
-    with history_errors(db_path), HistoryDB(db_path) as db:
+    """Before a check with ``--client`` runs: check the database is sound (a missing one is not
+    created yet: only its folder must be writable), and refuse an ``out`` whose report another
+    stored session links to."""
+    path = db_path or default_db_path()
+    if not path.exists():
+        if path.is_symlink():
+            raise InputError("the history database is a broken symbolic link", path)
+        check_writable(path.parent)
+        return
+    with history_errors(db_path), HistoryDB(path, create=False) as db:
         report = str((out / "report.html").resolve())
         rows = db.execute(
             "SELECT c.name AS client, s.kind, s.source, s.source_sha256 FROM sessions s"
@@ -108,7 +115,7 @@ class HistoryOptions:
 def run_history(opts: HistoryOptions) -> Path:
     """Write the client's longitudinal report; return its path (the database is only read)."""
     name = check_client_name(opts.client)
-    with history_errors(opts.db), HistoryDB(opts.db, create=False) as db:
+    with history_errors(opts.db), _reading(opts.db, name) as db:
         _require_client(db, name)
         out = opts.out or Path("out") / "history" / client_slug(name)
         check_out_dir(out)
@@ -116,6 +123,18 @@ def run_history(opts: HistoryOptions) -> Path:
     with staged_folder(out) as stage:
         write_report(stage / "history.html", page)
     return out / "history.html"
+
+
+def _reading(db_path: Path | None, name: str) -> HistoryDB:
+    """Open an existing database; a missing one is not created (nothing to read in it)."""
+    path = db_path or default_db_path()
+    if not path.exists():
+        raise InputError(
+            f"no client named {name!r} in the history (no history database here yet; "
+            "store a check with --client first)",
+            path,
+        )
+    return HistoryDB(path, create=False)
 
 
 def _require_client(db: HistoryDB, name: str) -> None:
@@ -149,7 +168,7 @@ def run_export(client: str, fmt: str, out: Path | None, db_path: Path | None) ->
         if out.is_dir():
             raise InputError("--out is a folder; give a file name", out)
         check_writable(out.parent)
-    with history_errors(db_path), HistoryDB(db_path, create=False) as db:
+    with history_errors(db_path), _reading(db_path, name) as db:
         _require_client(db, name)
         text = export_text(db, name, fmt)
     if out is None:
@@ -164,7 +183,7 @@ def run_export(client: str, fmt: str, out: Path | None, db_path: Path | None) ->
 def run_forget(client: str, db_path: Path | None) -> int:
     """Remove a client and everything stored about them; say what was removed."""
     name = check_client_name(client)
-    with history_errors(db_path), HistoryDB(db_path, create=False) as db:
+    with history_errors(db_path), _reading(db_path, name) as db:
         counts = db.forget(name)
         where = db.path
     print(

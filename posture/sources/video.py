@@ -175,6 +175,8 @@ class VideoSource:
 
 #: Highest frame rate taken as real, frames per second (phones film slow motion at up to 240 fps).
 MAX_FPS = 300.0
+#: Lowest frame rate taken as real (a time-lapse cannot time steps; a header of 0 fps is broken).
+MIN_FPS = 1.0
 #: An interval between frames is a gap when it is this many frame intervals or more ...
 GAP_FACTOR = 1.5
 #: ... and at least this long, in seconds (a heel strike and its foot flat are about 0.1 s apart).
@@ -250,16 +252,17 @@ def check_frame_timing(timing: FrameTiming, name: str | Path) -> None:
     Raises
     ------
     InputError
-        The header's or the timestamps' frame rate is over :data:`MAX_FPS` (a wrong header makes a
-        walk last a fraction of a second), or gaps cover more than :data:`MAX_GAP_SHARE` of the clip
-        (events there could be timed only to within the gap: a false asymmetry).
+        The header's or the timestamps' frame rate is outside :data:`MIN_FPS` .. :data:`MAX_FPS` (a
+        wrong header makes a walk last a fraction of a second, or a broken one decodes one frame),
+        or gaps cover more than :data:`MAX_GAP_SHARE` of the clip (events there could be timed only
+        to within the gap: a false asymmetry).
     """
     for what, fps in (("the header states", timing.header_fps), ("its timestamps give", timing.fps)):
-        if fps is not None and fps > MAX_FPS:
+        if fps is not None and not MIN_FPS <= fps <= MAX_FPS:
             raise InputError(
-                f"implausible frame rate: {what} {fps:.0f} frames per second (over {MAX_FPS:.0f}), so "
-                f"{timing.n_frames} frames last {timing.duration_s:.2f} s; the frame-rate header is "
-                "probably wrong: re-encode the clip with its real frame rate",
+                f"implausible frame rate: {what} {fps:.3g} frames per second (expected {MIN_FPS:g}-"
+                f"{MAX_FPS:g}), so {timing.n_frames} frame(s) last {timing.duration_s:.2f} s; the "
+                "frame-rate header is probably wrong: re-encode the clip with its real frame rate",
                 name,
             )
     if timing.gap_share > MAX_GAP_SHARE:
