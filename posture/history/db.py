@@ -219,16 +219,17 @@ class HistoryDB:
         InputError
             The file is damaged (``PRAGMA quick_check`` finds problems); nothing was changed.
         """
-        problems = [str(r[0]) for r in self._con.execute("PRAGMA quick_check(3)").fetchall()]
+        problems = [" ".join(str(r[0]).split()) for r in self._con.execute("PRAGMA quick_check(3)").fetchall()]
         if problems != ["ok"]:
-            raise InputError(_damaged("; ".join(problems)[:200], self.path), self.path)
+            raise InputError(_damaged("; ".join(problems)[:160], self.path), self.path)
+        self._check_version()
 
     def _configure(self) -> None:
         self._con.execute("PRAGMA journal_mode=WAL")
         self._con.execute("PRAGMA foreign_keys=ON")
         self._con.execute("PRAGMA synchronous=NORMAL")
 
-    def _migrate(self) -> None:
+    def _check_version(self) -> None:
         version = self.schema_version
         if version > len(MIGRATIONS):
             raise InputError(
@@ -236,6 +237,10 @@ class HistoryDB:
                 f"understands ({len(MIGRATIONS)}); upgrade posture",
                 self.path,
             )
+
+    def _migrate(self) -> None:
+        self._check_version()
+        version = self.schema_version
         for number in range(version, len(MIGRATIONS)):
             with self.transaction() as con:
                 for statement in _statements(MIGRATIONS[number]):
@@ -480,7 +485,7 @@ def database_error(exc: sqlite3.Error, path: Path) -> InputError:
     code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
     if code == SQLITE_FULL or (code == SQLITE_IOERR and _disk_full(path)):
         return InputError("the disk holding the history database is full; free some space", path)
-    text = str(exc)
+    text = " ".join(str(exc).split())
     if "malformed" in text or code == 11:  # SQLITE_CORRUPT
         return InputError(_damaged(text, path), path)
     if code == SQLITE_IOERR:

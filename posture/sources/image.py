@@ -71,16 +71,16 @@ def check_frame_size(path: str | Path, width: int, height: int) -> None:
         than :data:`MAX_ASPECT` (the model would abort the whole process on such an image).
     """
     _check_size(Path(path), width, height)
-    if max(width, height) > MAX_SIDE:
-        raise InputError(
-            f"image is {width}x{height} pixels; the longest side may be at most {MAX_SIDE} px: "
-            "resize it first",
-            path,
-        )
     if max(width, height) > MAX_ASPECT * min(width, height):
         raise InputError(
             f"image is {width}x{height} pixels, more elongated than {MAX_ASPECT:g}:1; "
             "crop it to the person first",
+            path,
+        )
+    if max(width, height) > MAX_SIDE:
+        raise InputError(
+            f"image is {width}x{height} pixels; the longest side may be at most {MAX_SIDE} px: "
+            "resize it first",
             path,
         )
 

@@ -265,6 +265,10 @@ def check_frame_timing(timing: FrameTiming, name: str | Path) -> None:
                 "frame-rate header is probably wrong: re-encode the clip with its real frame rate",
                 name,
             )
+    if timing.n_frames == 0:
+        raise InputError("the video has no decodable frames", name)
+    if timing.n_frames == 1:
+        raise InputError("the clip has a single frame; a walk needs a video of a second or more", name)
     if timing.gap_share > MAX_GAP_SHARE:
         interval_ms = 1000 * (timing.interval_s or 0.0)
         raise InputError(
