@@ -219,7 +219,8 @@ class HistoryDB:
         InputError
             The file is damaged (``PRAGMA quick_check`` finds problems); nothing was changed.
         """
-        problems = [" ".join(str(r[0]).split()) for r in self._con.execute("PRAGMA quick_check(3)").fetchall()]
+        rows = self._con.execute("PRAGMA quick_check(3)").fetchall()
+        problems = [" ".join(str(r[0]).split()) for r in rows]
         if problems != ["ok"]:
             raise InputError(_damaged("; ".join(problems)[:160], self.path), self.path)
         self._check_version()
