@@ -44,6 +44,8 @@ class VideoWriter:
         self._writer = cv2.VideoWriter(str(self._tmp), fourcc, float(fps or 30.0), size)
         if not self._writer.isOpened():
             self._tmp.unlink(missing_ok=True)
+            if shutil.disk_usage(self.path.parent).free < LOW_SPACE:
+                raise OutputError(f"disk full while writing {self.path.name}; nothing was written", self.path)
             raise PostureError(
                 f"cannot open a {suffix} video writer (OpenCV has no {codec} encoder)", self.path
             )

@@ -28,7 +28,7 @@ from posture.errors import InputError
 from posture.history.db import HistoryDB
 from posture.history.extract import date_taken, measures_of
 from posture.history.report import write_history
-from posture.io.atomic import check_writable
+from posture.io.atomic import STAGING_MARK, check_writable
 
 UNASSIGNED = "_no_client"
 
@@ -124,7 +124,7 @@ def _expected_cost(job: Job) -> tuple[bool, int]:
 
 def _clean_leftovers(out: Path) -> None:
     """Remove temporary folders a killed run left behind."""
-    for leftover in out.glob(f"*/{WORK_PREFIX}*"):
+    for leftover in (*out.glob(f"*/{WORK_PREFIX}*"), *out.glob(f"*/.{WORK_PREFIX}*{STAGING_MARK}*")):
         shutil.rmtree(leftover, ignore_errors=True)
 
 

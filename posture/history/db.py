@@ -205,11 +205,18 @@ class HistoryDB:
             self._configure()
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            self._con.close()
+            self._abandon(existed)
             raise database_error(exc, self.path) from exc
         except InputError:
-            self._con.close()
+            self._abandon(existed)
             raise
+
+    def _abandon(self, existed: bool) -> None:
+        """Close after a failed open; a file this open created (e.g. on a full disk) is removed again."""
+        self._con.close()
+        if not existed:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     def _check_sound(self) -> None:
         """Read-only check of an existing file before anything is written to it.

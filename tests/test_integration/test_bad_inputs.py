@@ -757,6 +757,16 @@ MOUNT_ROWS = [
         mounts=True,
         model=True,
     ),
+    # case 14 on a full disk: a new database cannot be made; it says so, and the outputs go again
+    R(
+        "full-db-photo",
+        "photo {t}/p.png --client A --db {full}/h.db --out {t}/o",
+        2,
+        "the disk holding the history database is full",
+        ("p.png", _copy(PHOTO)),
+        mounts=True,
+        model=True,
+    ),
     R(
         "full-export",
         "export A --db {t}/g.db --out {full}/a.csv",
@@ -897,19 +907,37 @@ def test_bad_input(row, tmp_path, capsys, monkeypatch, request):
 # --- the cases a row cannot show alone ------------------------------------------------------------------
 
 
-def test_a_video_cut_short_by_a_full_disk_is_refused_and_removed(mounts):
+@pytest.fixture
+def small_disk(mounts, tmp_path):
+    """A fresh, empty 256 kB tmpfs (root only, like ``mounts``)."""
+    target = tmp_path / "small"
+    target.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(target)], check=True)
+    yield target
+    subprocess.run(["umount", "-l", str(target)], check=False)
+
+
+def test_a_video_cut_short_by_a_full_disk_is_refused_and_removed(small_disk):
     """OpenCV's encoder does not report failed writes: the writer reads its frame count back."""
     from posture.annotate.video import VideoWriter
     from posture.io.atomic import OutputError
 
-    target = mounts["full"] / "existing"
-    before = _snapshot(mounts["full"])
-    writer = VideoWriter(target / "overlay.mp4", 30.0, (320, 240))
+    writer = VideoWriter(small_disk / "overlay.mp4", 30.0, (320, 240))
     rng = np.random.default_rng(5)
     for _ in range(30):  # noise does not compress: far more than the free space
         writer.write(rng.integers(0, 256, (240, 320, 3), dtype=np.uint8))
     with pytest.raises(OutputError, match="disk full while writing overlay.mp4"):
         writer.close()
+    assert list(small_disk.iterdir()) == []
+
+
+def test_a_video_writer_that_cannot_start_on_a_full_disk_says_so(mounts):
+    from posture.annotate.video import VideoWriter
+    from posture.io.atomic import OutputError
+
+    before = _snapshot(mounts["full"])
+    with pytest.raises(OutputError, match="disk full while writing overlay.mp4"):
+        VideoWriter(mounts["full"] / "existing" / "overlay.mp4", 30.0, (320, 240))
     assert _changes(before, _snapshot(mounts["full"])) == []
 
 
