@@ -23,7 +23,7 @@ from posture.batch.plan import Job, Skipped, plan
 from posture.batch.pool import DaskPool, LocalPool, Task, check_scheduler
 from posture.batch.summary import Row, headline, write_index, write_summary_csv
 from posture.batch.work import WORK_PREFIX
-from posture.commands.history import client_slug, unique_slugs
+from posture.commands.history import client_slug, history_errors, unique_slugs
 from posture.errors import InputError
 from posture.history.db import HistoryDB
 from posture.history.extract import date_taken, measures_of
@@ -189,10 +189,10 @@ def run_batch(opts: BatchOptions) -> BatchResult:
     jobs, ignored = plan(opts.input)
     jobs, duplicates = _unique(jobs)
     slugs = unique_slugs(job.client for job in jobs if job.client is not None)
-    opts.out.mkdir(parents=True, exist_ok=True)
-    _clean_leftovers(opts.out)
     rows_by_key: dict[str, Row] = {}
-    with HistoryDB(opts.db) as db:
+    with history_errors(opts.db), HistoryDB(opts.db) as db:  # a bad database is refused before any output
+        opts.out.mkdir(parents=True, exist_ok=True)
+        _clean_leftovers(opts.out)
         todo = []
         for job in jobs:
             before = _done_before(db, job)

@@ -289,6 +289,14 @@ DB_ROWS = [
         "not a posture history database",
         ("r.db", _random_db),
     ),
+    R(
+        "damaged-db-batch",
+        "batch {t}/m.csv --db {t}/d.db --out {t}/o",
+        2,
+        "is damaged",
+        ("d.db", _damaged_db),
+        ("m.csv", _manifest("path\np.png\n")),
+    ),
     R("newer-db-history", "history A --db {t}/n.db", 2, "newer than this posture", ("n.db", _newer_db)),
     # case 14: --client with a bad database fails before the analysis and writes nothing
     R(
