@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import math
 import os
+import sqlite3
 import sys
 import warnings
 from collections.abc import Sequence
@@ -26,9 +29,30 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _default_out(input_spec: str, command: str) -> Path:
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a finite positive number of seconds, got {text!r}")
+    return value
+
+
+def _default_out(input_spec: str, command: str, client: str | None = None) -> Path:
+    """``out/<command>/<input name>``; with a client ``out/<command>/<client>/<input name>-<hash>``.
+
+    A client's reports never overwrite another client's or another session's: the history links to them.
+    """
     stem = Path(input_spec).stem if not input_spec.isdigit() else f"camera{input_spec}"
-    return Path("out") / command / stem
+    if client is None:
+        return Path("out") / command / stem
+    from posture.commands.history import client_slug
+    from posture.history.extract import content_hash
+
+    with contextlib.suppress(OSError):  # the input is refused later with its own message
+        stem = f"{stem}-{content_hash([input_spec])[:8]}"
+    return Path("out") / command / client_slug(client) / stem
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -114,15 +138,17 @@ def _history_parsers(sub: argparse._SubParsersAction) -> None:
     ba.add_argument("--workers", type=_positive_int, help="local worker processes (default: CPU cores)")
     ba.add_argument("--scheduler", help="a Dask scheduler address, tcp://HOST:PORT, instead of local workers")
     ba.add_argument("--out", type=Path, help="output folder (default: out/batch/<input name>)")
-    ba.add_argument("--time-limit", type=float, default=600.0, help="seconds allowed per clip (default 600)")
+    ba.add_argument(
+        "--time-limit", type=_positive_seconds, default=600.0, help="seconds allowed per clip (default 600)"
+    )
     ba.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     _db_option(ba)
 
 
 def _cmd_gait(args: argparse.Namespace) -> int:
-    from posture.commands.gait import GaitOptions, gait_summary, run_gait
+    from posture.commands.gait import OUTPUT_FILES, GaitOptions, gait_summary, run_gait
 
-    out = args.out or _default_out(args.video, "gait")
+    out = args.out or _default_out(args.video, "gait", _client_name(args.client))
     opts = GaitOptions(
         input=args.video,
         out=out,
@@ -133,19 +159,33 @@ def _cmd_gait(args: argparse.Namespace) -> int:
         model=args.model,
         progress=not args.no_progress,
     )
-    taken_at = _history_checks(args)
+    taken_at = _history_checks(args, "gait", [opts.input], out)
+    existed = out.exists()
     doc = run_gait(opts)
-    stored = _store(args, doc, [opts.input], out, taken_at)
+    stored = _store(args, doc, [opts.input], out, taken_at, (OUTPUT_FILES, existed))
     print("\n".join(gait_summary(doc, opts)))
     if stored:
         print(stored)
     return 0
 
 
-def _history_checks(args: argparse.Namespace) -> datetime | None:
-    """Check --client and --date before any work; return the stated date."""
+def _client_name(client: str | None) -> str | None:
+    if client is None:
+        return None
+    from posture.history.db import check_client_name
+
+    return check_client_name(client)
+
+
+def _history_checks(args: argparse.Namespace, kind: str, sources: list[str], out: Path) -> datetime | None:
+    """Check --client, --date and (with a client) the history database before any work; return the date."""
     _history_checks_client(args.client)
-    return parse_date(args.date)
+    taken_at = parse_date(args.date)
+    if args.client is not None:
+        from posture.commands.history import check_history
+
+        check_history(args.db, args.client, kind, sources, out)
+    return taken_at
 
 
 def _history_checks_client(client: str | None) -> None:
@@ -156,22 +196,43 @@ def _history_checks_client(client: str | None) -> None:
 
 
 def _store(
-    args: argparse.Namespace, doc: dict, sources: list[str], out: Path, taken_at: datetime | None
+    args: argparse.Namespace,
+    doc: dict,
+    sources: list[str],
+    out: Path,
+    taken_at: datetime | None,
+    written: tuple[Sequence[str], bool],
 ) -> str | None:
-    """Store the check in the history when a client was named; return the line to print."""
+    """Store the check in the history when a client was named; return the line to print.
+
+    ``written``: the files the run wrote into ``out`` and whether ``out`` existed before; when
+    storing fails they are removed again, so a failed run leaves nothing behind.
+    """
     if not args.client:
         return None
     from posture.commands.history import store_check
 
-    db_path, stored = store_check(doc, args.client, sources, out / "report.html", args.db, taken_at)
+    try:
+        db_path, stored = store_check(doc, args.client, sources, out / "report.html", args.db, taken_at)
+    except PostureError:
+        _remove_outputs(out, *written)
+        raise
     verb = "replaced the earlier session of this file" if stored.replaced else "stored"
     return f"  history: {verb} for {args.client!r} in {db_path}"
 
 
-def _cmd_photo(args: argparse.Namespace) -> int:
-    from posture.commands.photo import PhotoOptions, photo_summary, run_photo
+def _remove_outputs(out: Path, names: Sequence[str], existed: bool) -> None:
+    for name in names:
+        (out / name).unlink(missing_ok=True)
+    if not existed:
+        with contextlib.suppress(OSError):
+            out.rmdir()
 
-    out = args.out or _default_out(args.inputs[0], "photo")
+
+def _cmd_photo(args: argparse.Namespace) -> int:
+    from posture.commands.photo import OUTPUT_FILES, PhotoOptions, photo_summary, run_photo
+
+    out = args.out or _default_out(args.inputs[0], "photo", _client_name(args.client))
     opts = PhotoOptions(
         inputs=list(args.inputs),
         out=out,
@@ -182,9 +243,10 @@ def _cmd_photo(args: argparse.Namespace) -> int:
         blur_faces=args.blur_faces,
         model=args.model,
     )
-    taken_at = _history_checks(args)
+    taken_at = _history_checks(args, "photo", opts.inputs, out)
+    existed = out.exists()
     doc = run_photo(opts)
-    stored = _store(args, doc, opts.inputs, out, taken_at)
+    stored = _store(args, doc, opts.inputs, out, taken_at, (OUTPUT_FILES, existed))
     print("\n".join(photo_summary(doc, opts)))
     if stored:
         print(stored)
@@ -301,9 +363,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PostureError as exc:
         print(f"posture {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except sqlite3.Error as exc:  # a last resort: the commands turn these into PostureErrors themselves
+        from posture.history.db import database_error, default_db_path
+
+        db = getattr(args, "db", None) or default_db_path()
+        print(f"posture {args.command}: error: {database_error(exc, Path(db))}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # the reader went away (e.g. piped into head): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except OSError as exc:  # a last resort: a file the commands did not expect to fail
+        from posture.io.atomic import write_error
+
+        print(f"posture {args.command}: error: {write_error(exc, exc.filename or '?')}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"posture {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import tempfile
 import threading
 from pathlib import Path
@@ -12,6 +13,11 @@ import cv2
 import numpy as np
 
 from posture.errors import PostureError
+from posture.io.atomic import OutputError, write_error
+from posture.io.stderr import native_stderr_silenced
+
+#: Free space (bytes) below which a video that did not come out whole is put down to a full disk.
+LOW_SPACE = 4 << 20
 
 
 class VideoWriter:
@@ -25,9 +31,12 @@ class VideoWriter:
 
     def __init__(self, path: str | Path, fps: float, size: tuple[int, int], codec: str = "mp4v") -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         suffix = self.path.suffix or ".mp4"
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.stem}.", suffix=suffix)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.stem}.", suffix=suffix)
+        except OSError as exc:
+            raise write_error(exc, self.path) from exc
         os.close(fd)
         self._tmp = Path(tmp)
         self.size = size
@@ -35,10 +44,13 @@ class VideoWriter:
         self._writer = cv2.VideoWriter(str(self._tmp), fourcc, float(fps or 30.0), size)
         if not self._writer.isOpened():
             self._tmp.unlink(missing_ok=True)
+            if shutil.disk_usage(self.path.parent).free < LOW_SPACE:
+                raise OutputError(f"disk full while writing {self.path.name}; nothing was written", self.path)
             raise PostureError(
                 f"cannot open a {suffix} video writer (OpenCV has no {codec} encoder)", self.path
             )
         self.frames = 0
+        self._finished = False
         self._queue: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=8)
         self._thread = threading.Thread(target=self._encode, daemon=True)
         self._thread.start()
@@ -55,16 +67,50 @@ class VideoWriter:
         self.frames += 1
 
     def _finish(self) -> None:
+        if self._finished:
+            return
+        self._finished = True
         self._queue.put(None)
         self._thread.join()
         self._writer.release()
 
     def close(self) -> Path:
-        """Finish the file and move it into place."""
+        """Finish the file, check that every frame is in it, and move it into place.
+
+        Raises
+        ------
+        OutputError
+            The encoder could not write the whole video (a full disk, an I/O error);
+            the partial file is removed.
+        """
         self._finish()
-        os.chmod(self._tmp, 0o644)
-        os.replace(self._tmp, self.path)
+        try:
+            self._check_complete()
+            os.chmod(self._tmp, 0o644)
+            os.replace(self._tmp, self.path)
+        except OSError as exc:
+            self._tmp.unlink(missing_ok=True)
+            raise write_error(exc, self.path) from exc
+        except OutputError:
+            self._tmp.unlink(missing_ok=True)
+            raise
         return self.path
+
+    def _check_complete(self) -> None:
+        """OpenCV's encoder does not report failed writes: read the finished file's frame count back."""
+        if self.frames == 0:
+            return
+        with native_stderr_silenced():
+            cap = cv2.VideoCapture(str(self._tmp), cv2.CAP_FFMPEG)
+            count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0) if cap.isOpened() else 0
+            cap.release()
+        if count >= self.frames:
+            return
+        if shutil.disk_usage(self._tmp.parent).free < LOW_SPACE:
+            raise OutputError(f"disk full while writing {self.path.name}; nothing was written", self.path)
+        raise OutputError(
+            f"the video came out incomplete ({count} of {self.frames} frames); nothing was written", self.path
+        )
 
     def abort(self) -> None:
         """Drop the partial file."""

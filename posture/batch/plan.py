@@ -62,6 +62,8 @@ class Skipped:
 
     path: str
     reason: str
+    #: ``ignored`` (not for the batch) or ``failed`` (meant for it, cannot be done: a bad client folder).
+    status: str = "ignored"
 
 
 def kind_of(path: Path) -> str | None:
@@ -108,6 +110,14 @@ def plan_folder(folder: Path) -> tuple[list[Job], list[Skipped]]:
             skipped.append(Skipped(str(path), "not a picture or a video (by its extension)"))
             continue
         client = rel.parts[0] if len(rel.parts) > 1 else None
+        if client is not None:
+            try:
+                client = check_client_name(client)
+            except InputError as exc:
+                where = str(folder / rel.parts[0])
+                reason = f"the client folder {where!r} is not a client name: {exc.reason}"
+                skipped.append(Skipped(str(path), reason, "failed"))
+                continue
         jobs.append(Job(str(path), client, kind, None, None, file_sha256(path)))
     return jobs, skipped
 

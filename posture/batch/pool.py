@@ -13,6 +13,7 @@ Dask workers; they need this package installed and the clips' paths readable.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -22,6 +23,27 @@ from posture.batch.work import FramesHook, WorkerServer, execute_with_limit, fai
 from posture.errors import InputError
 
 Task = tuple[dict[str, Any], str]
+#: What ``--scheduler`` takes.
+SCHEDULER_FORM = re.compile(r"^(tcp|tls|inproc|ucx)://[^\s/:]+(:\d{1,5})?/?$")
+
+
+def check_scheduler(address: str) -> None:
+    """Refuse a ``--scheduler`` before any work: Dask not installed, or not an address.
+
+    Raises
+    ------
+    InputError
+        The ``cluster`` extra is missing, or ``address`` is not ``tcp://HOST:PORT``.
+    """
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise InputError(
+            "--scheduler needs Dask, which is not installed: "
+            "pip install 'posture[cluster]' (the cluster extra)"
+        ) from None
+    if not SCHEDULER_FORM.match(address):
+        raise InputError(f"--scheduler {address!r} is not a scheduler address (expected tcp://HOST:PORT)")
 
 
 class LocalPool:

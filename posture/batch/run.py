@@ -10,23 +10,25 @@ any moment resumes where it stopped; a clip is never stored twice.
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from posture.batch.plan import Job, Skipped, plan
-from posture.batch.pool import DaskPool, LocalPool, Task
+from posture.batch.pool import DaskPool, LocalPool, Task, check_scheduler
 from posture.batch.summary import Row, headline, write_index, write_summary_csv
 from posture.batch.work import WORK_PREFIX
-from posture.commands.history import client_slug
+from posture.commands.history import client_slug, history_errors, unique_slugs
 from posture.errors import InputError
 from posture.history.db import HistoryDB
 from posture.history.extract import date_taken, measures_of
 from posture.history.report import write_history
+from posture.io.atomic import STAGING_MARK, check_writable
 
 UNASSIGNED = "_no_client"
 
@@ -58,9 +60,12 @@ class BatchResult:
         return sum(1 for r in self.rows if r.status == status)
 
 
-def job_folder(out: Path, job: Job) -> Path:
-    """The clip's own output folder: ``out/<client>/<file stem>-<hash>`` (never outside ``out``)."""
-    client = UNASSIGNED if job.client is None else client_slug(job.client)
+def job_folder(out: Path, job: Job, slugs: Mapping[str, str] | None = None) -> Path:
+    """The clip's own output folder: ``out/<client>/<file stem>-<hash>`` (never outside ``out``).
+
+    ``slugs`` maps client names to folder names (:func:`unique_slugs`: colliding names get a hash).
+    """
+    client = UNASSIGNED if job.client is None else (slugs or {}).get(job.client) or client_slug(job.client)
     stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in Path(job.path).stem)[:60] or "clip"
     return out / client / f"{stem}-{job.sha256[:8]}"
 
@@ -119,16 +124,16 @@ def _expected_cost(job: Job) -> tuple[bool, int]:
 
 def _clean_leftovers(out: Path) -> None:
     """Remove temporary folders a killed run left behind."""
-    for leftover in out.glob(f"*/{WORK_PREFIX}*"):
+    for leftover in (*out.glob(f"*/{WORK_PREFIX}*"), *out.glob(f"*/.{WORK_PREFIX}*{STAGING_MARK}*")):
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _write_histories(db: HistoryDB, jobs: Sequence[Job], out: Path) -> dict[str, Path]:
+def _write_histories(db: HistoryDB, slugs: Mapping[str, str], out: Path) -> dict[str, Path]:
     """Each client's history report, beside the client's clips (``out/<client>/history.html``)."""
     histories = {}
-    for client in sorted({job.client for job in jobs if job.client is not None}):
+    for client, slug in sorted(slugs.items()):
         if db.sessions(client):
-            histories[client] = write_history(db, client, out / client_slug(client))
+            histories[client] = write_history(db, client, out / slug)
     return histories
 
 
@@ -175,14 +180,19 @@ def run_batch(opts: BatchOptions) -> BatchResult:
     """Plan, run what is not done yet, store, and write ``index.html`` and ``summary.csv``."""
     if opts.out.exists() and not opts.out.is_dir():
         raise InputError("the output folder is a file; choose another --out", opts.out)
-    if opts.time_limit_s <= 0:
-        raise InputError(f"--time-limit must be positive, got {opts.time_limit_s:g}")
+    if not math.isfinite(opts.time_limit_s) or opts.time_limit_s <= 0:
+        limit = opts.time_limit_s
+        raise InputError(f"--time-limit must be a finite positive number of seconds, got {limit:g}")
+    if opts.scheduler:
+        check_scheduler(opts.scheduler)
+    check_writable(opts.out)
     jobs, ignored = plan(opts.input)
     jobs, duplicates = _unique(jobs)
-    opts.out.mkdir(parents=True, exist_ok=True)
-    _clean_leftovers(opts.out)
+    slugs = unique_slugs(job.client for job in jobs if job.client is not None)
     rows_by_key: dict[str, Row] = {}
-    with HistoryDB(opts.db) as db:
+    with history_errors(opts.db), HistoryDB(opts.db) as db:  # a bad database is refused before any output
+        opts.out.mkdir(parents=True, exist_ok=True)
+        _clean_leftovers(opts.out)
         todo = []
         for job in jobs:
             before = _done_before(db, job)
@@ -193,16 +203,16 @@ def run_batch(opts: BatchOptions) -> BatchResult:
         by_key = {job.key: job for job in todo}
         todo.sort(key=_expected_cost, reverse=True)  # longest first: no worker idles at the end
         tasks: list[Task] = [
-            ({**job.to_dict(), "key": job.key}, str(job_folder(opts.out, job))) for job in todo
+            ({**job.to_dict(), "key": job.key}, str(job_folder(opts.out, job, slugs))) for job in todo
         ]
         if tasks:
             progress = _Progress(len(tasks), opts.progress)
             for outcome in progress.follow(_pool(opts, progress).run(tasks)):
                 rows_by_key[outcome["key"]] = _store(db, by_key[outcome["key"]], outcome)
-        histories = _write_histories(db, jobs, opts.out)
+        histories = _write_histories(db, slugs, opts.out)
         db_path = db.path
     rows = [rows_by_key[job.key] for job in jobs]
-    rows += [Row("ignored", None, None, s.path, {}, None, s.reason, None) for s in (*duplicates, *ignored)]
+    rows += [Row(s.status, None, None, s.path, {}, None, s.reason, None) for s in (*duplicates, *ignored)]
     title = f"{opts.input} · {'Dask ' + opts.scheduler if opts.scheduler else f'{opts.workers} worker(s)'}"
     index = write_index(rows, opts.out, title, histories)
     summary = write_summary_csv(rows, opts.out)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from posture.io.atomic import atomic_open
+from posture.io.csvcells import safe_row
 from posture.report.html import _CSS, _e
 
 #: The headline measures shown for every clip (empty where they do not apply).
@@ -86,7 +87,7 @@ def write_summary_csv(rows: Sequence[Row], out: Path) -> Path:
     with atomic_open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(row.cells(out) for row in rows)
+        writer.writerows(safe_row(row.cells(out)) for row in rows)
     return path
 
 

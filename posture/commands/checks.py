@@ -20,9 +20,15 @@ def check_height_cm(value: float | None) -> None:
 
 
 def check_out_dir(out: Path, create: bool = False) -> None:
-    """Refuse an output folder that is an existing file; optionally create it."""
+    """Refuse an output folder that is an existing file or cannot be written; optionally create it.
+
+    Run before any work, so a read-only or full ``--out`` is said at once, not after the analysis.
+    """
+    from posture.io.atomic import check_writable
+
     if out.exists() and not out.is_dir():
         raise InputError("the output folder is a file; choose another --out", out)
+    check_writable(out)
     if create:
         out.mkdir(parents=True, exist_ok=True)
 

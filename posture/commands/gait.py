@@ -24,14 +24,14 @@ from posture.data.sequence import PoseSequence
 from posture.errors import InputError
 from posture.findings import Finding, Knowledge, Recommendation, evaluate, load_knowledge, recommend
 from posture.gait.analysis import VIEWS, GaitResult, analyse_gait
-from posture.io.atomic import atomic_open
+from posture.io.atomic import atomic_open, staged_folder
 from posture.measures.types import Measure
 from posture.pose.bundle import resolve_model
 from posture.pose.landmarker import PoseOptions
 from posture.pose.run import FrameHook, track_source
 from posture.report.html import render_report, write_report
 from posture.report.plots import plot_foot_trajectories, plot_step_series
-from posture.sources.video import open_source
+from posture.sources.video import check_frame_timing, frame_times, frame_timing, open_source
 
 SCHEMA_VERSION = 1
 #: The files :func:`write_gait` writes.
@@ -80,6 +80,7 @@ def _track(opts: GaitOptions) -> PoseSequence:
     try:
         if source.info.kind != "video":
             raise InputError("gait analysis needs a video, not a still image", opts.input)
+        check_frame_timing(frame_timing(frame_times(opts.input), source.info.fps), opts.input)
         options = PoseOptions(max_people=opts.max_people)
         return track_source(source, model, options, opts.progress, opts.on_frame)
     finally:
@@ -118,10 +119,17 @@ def analyse_video(opts: GaitOptions) -> GaitAnalysis:
 def write_gait(analysis: GaitAnalysis, out: Path, progress: bool = False) -> list[Path]:
     """Write every output file into ``out`` (created); return their paths.
 
-    The overlay needs a second pass over ``analysis.source``.
+    The overlay needs a second pass over ``analysis.source``. The files are written into a
+    hidden folder and moved into ``out`` only when all are complete; a failure (a full disk)
+    leaves ``out`` as it was.
     """
+    with staged_folder(out) as stage:
+        _write_gait_files(analysis, stage, progress)
+    return [out / name for name in OUTPUT_FILES]
+
+
+def _write_gait_files(analysis: GaitAnalysis, out: Path, progress: bool) -> None:
     seq, result = analysis.sequence, analysis.result
-    out.mkdir(parents=True, exist_ok=True)
     images = _plots(result, out, seq.image_size[1])
     write_overlay(analysis.source, seq, result, out / "overlay.mp4", progress)
     _write_steps(result, out / "steps.csv")
@@ -140,7 +148,6 @@ def write_gait(analysis: GaitAnalysis, out: Path, progress: bool = False) -> lis
         warnings=[walker_line(result.subject)] + list(result.notes),
     )
     write_report(out / "report.html", html)
-    return [out / name for name in OUTPUT_FILES]
 
 
 def run_gait(opts: GaitOptions) -> dict[str, Any]:
@@ -154,9 +161,11 @@ def run_gait(opts: GaitOptions) -> dict[str, Any]:
 def gait_summary(doc: dict[str, Any], opts: GaitOptions) -> list[str]:
     """The lines ``posture gait`` prints: view, subject, events, cadence, stance, findings, notes, files."""
     spatio = doc["spatiotemporal"]
+    cadence = spatio["cadence_spm"].get("mean")
+    cadence_text = "not measured" if cadence is None else f"{cadence:.1f} steps/min"
     lines = [
         f"{opts.input}: {doc['view']['view']} view, subject #{doc['subject']['track_id']}, "
-        f"{len(doc['events'])} events, cadence {_shown(spatio['cadence_spm'].get('mean'), 'steps/min')}"
+        f"{len(doc['events'])} events, cadence {cadence_text}"
     ]
     lines.append(f"  walker #{doc['subject']['track_id']}: {doc['subject']['reason']}")
     others = [p for p in doc["subject"].get("people", []) if p["track_id"] != doc["subject"]["track_id"]]
@@ -189,10 +198,6 @@ def walker_line(subject: dict[str, Any]) -> str:
         )
         line += f" Others in view: {listed}; choose another with --subject ID."
     return line
-
-
-def _shown(value: float | None, unit: str) -> str:
-    return "not measured" if value is None else f"{value:.1f} {unit}"
 
 
 def _document(

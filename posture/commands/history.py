@@ -2,24 +2,90 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sqlite3
 import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from posture.commands.checks import check_out_dir
 from posture.errors import InputError
-from posture.history.db import HistoryDB, Stored, check_client_name
-from posture.history.report import write_history
+from posture.history.db import HistoryDB, Stored, check_client_name, database_error, default_db_path
+from posture.history.extract import content_hash
+from posture.history.report import render_history
 from posture.history.store import export_text, store_result
-from posture.io.atomic import atomic_open
+from posture.io.atomic import atomic_open, check_writable, staged_folder
+from posture.report.html import write_report
 
 
 def client_slug(name: str) -> str:
     """A file-name-safe folder name for a client (never a path: no separators, no dots first)."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", check_client_name(name)).strip("._") or "client"
     return slug[:60]
+
+
+def unique_slugs(names: Iterable[str]) -> dict[str, str]:
+    """Each name's folder name; names whose :func:`client_slug` collide get a short hash of the name.
+
+    ``a b`` and ``a_b`` both slug to ``a_b``: each then becomes ``a_b-<6 hex digits>``, so no
+    two clients of one batch share a folder (or a history report).
+    """
+    names = sorted(set(names))
+    slugs = {name: client_slug(name) for name in names}
+    counts: dict[str, int] = {}
+    for slug in slugs.values():
+        counts[slug] = counts.get(slug, 0) + 1
+    return {
+        name: slug if counts[slug] == 1 else f"{slug[:53]}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
+        for name, slug in slugs.items()
+    }
+
+
+@contextmanager
+def history_errors(db_path: Path | None) -> Iterator[None]:
+    """Turn an SQLite failure on the history file into a one-line :class:`InputError`."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise database_error(exc, db_path or default_db_path()) from exc
+
+
+def check_history(db_path: Path | None, client: str, kind: str, sources: list[str], out: Path) -> None:
+    """Before a check with ``--client`` runs: check the database is sound (a missing one is not
+    created yet: only its folder must be writable), and refuse an ``out`` whose report another
+    stored session links to."""
+    path = db_path or default_db_path()
+    if not path.exists():
+        if path.is_symlink():
+            raise InputError("the history database is a broken symbolic link", path)
+        check_writable(path.parent)
+        return
+    with history_errors(db_path), HistoryDB(path, create=False) as db:
+        report = str((out / "report.html").resolve())
+        rows = db.execute(
+            "SELECT c.name AS client, s.kind, s.source, s.source_sha256 FROM sessions s"
+            " JOIN clients c ON c.id = s.client_id WHERE s.report_path = ?",
+            (report,),
+        )
+    if not rows:
+        return
+    try:
+        sha = content_hash(sources)
+    except OSError:
+        return  # the input itself is refused later, with its own message
+    name = check_client_name(client)
+    for row in rows:
+        if (row["client"], row["kind"], row["source_sha256"]) != (name, kind, sha):
+            raise InputError(
+                f"holds the report of another stored session (client {row['client']!r}, {row['source']}); "
+                "choose another --out",
+                out,
+            )
 
 
 def store_check(
@@ -31,7 +97,7 @@ def store_check(
     taken_at: datetime | None,
 ) -> tuple[Path, Stored]:
     """Store a finished check for ``client``; return the database path and what was stored."""
-    with HistoryDB(db_path) as db:
+    with history_errors(db_path), HistoryDB(db_path) as db:
         stored = store_result(db, document, client, sources, report, taken_at)
         return db.path, stored
 
@@ -47,14 +113,28 @@ class HistoryOptions:
 
 
 def run_history(opts: HistoryOptions) -> Path:
-    """Write the client's longitudinal report; return its path."""
+    """Write the client's longitudinal report; return its path (the database is only read)."""
     name = check_client_name(opts.client)
-    with HistoryDB(opts.db) as db:
+    with history_errors(opts.db), _reading(opts.db, name) as db:
         _require_client(db, name)
         out = opts.out or Path("out") / "history" / client_slug(name)
-        if out.exists() and not out.is_dir():
-            raise InputError("the output folder is a file; choose another --out", out)
-        return write_history(db, name, out, opts.baseline)
+        check_out_dir(out)
+        page = render_history(db, name, out, opts.baseline)
+    with staged_folder(out) as stage:
+        write_report(stage / "history.html", page)
+    return out / "history.html"
+
+
+def _reading(db_path: Path | None, name: str) -> HistoryDB:
+    """Open an existing database; a missing one is not created (nothing to read in it)."""
+    path = db_path or default_db_path()
+    if not path.exists():
+        raise InputError(
+            f"no client named {name!r} in the history (no history database here yet; "
+            "store a check with --client first)",
+            path,
+        )
+    return HistoryDB(path, create=False)
 
 
 def _require_client(db: HistoryDB, name: str) -> None:
@@ -64,8 +144,12 @@ def _require_client(db: HistoryDB, name: str) -> None:
 
 
 def run_clients(db_path: Path | None) -> int:
-    """Print every client with the session count and the latest session."""
-    with HistoryDB(db_path) as db:
+    """Print every client with the session count and the latest session (a missing database: none)."""
+    path = db_path or default_db_path()
+    if not path.exists():
+        print(f"no clients in {path} (no history database yet)")
+        return 0
+    with history_errors(db_path), HistoryDB(db_path, create=False) as db:
         clients = db.clients()
         if not clients:
             print(f"no clients in {db.path}")
@@ -80,14 +164,16 @@ def run_clients(db_path: Path | None) -> int:
 def run_export(client: str, fmt: str, out: Path | None, db_path: Path | None) -> int:
     """Write the client's stored measures as CSV or JSON to ``out`` or standard output."""
     name = check_client_name(client)
-    with HistoryDB(db_path) as db:
+    if out is not None:
+        if out.is_dir():
+            raise InputError("--out is a folder; give a file name", out)
+        check_writable(out.parent)
+    with history_errors(db_path), _reading(db_path, name) as db:
         _require_client(db, name)
         text = export_text(db, name, fmt)
     if out is None:
         sys.stdout.write(text)
         return 0
-    if out.is_dir():
-        raise InputError("--out is a folder; give a file name", out)
     with atomic_open(out, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
     print(f"wrote {out}")
@@ -97,7 +183,7 @@ def run_export(client: str, fmt: str, out: Path | None, db_path: Path | None) ->
 def run_forget(client: str, db_path: Path | None) -> int:
     """Remove a client and everything stored about them; say what was removed."""
     name = check_client_name(client)
-    with HistoryDB(db_path) as db:
+    with history_errors(db_path), _reading(db_path, name) as db:
         counts = db.forget(name)
         where = db.path
     print(

@@ -14,12 +14,12 @@ from posture.commands.checks import check_out_dir
 from posture.data.sequence import PoseSequence
 from posture.data.tracking import SubjectChoice, select_subject
 from posture.errors import InputError
-from posture.io.atomic import atomic_path
+from posture.io.atomic import atomic_path, staged_folder
 from posture.io.landmarks import write_landmarks_csv, write_landmarks_json
-from posture.pose.bundle import resolve_model
+from posture.pose.bundle import ModelInfo, resolve_model
 from posture.pose.landmarker import PoseOptions
 from posture.pose.run import TrackedFrame, track_source
-from posture.sources.video import SourceInfo, open_source
+from posture.sources.video import Source, SourceInfo, open_source
 
 
 @dataclass(frozen=True)
@@ -82,25 +82,41 @@ class OverlayRecorder:
 
 
 def run_landmarks(opts: LandmarksOptions) -> LandmarksResult:
-    """Detect, track and write the landmark files and the overlay."""
-    check_out_dir(opts.out, create=True)
+    """Detect, track and write the landmark files and the overlay.
+
+    Everything is written into a hidden folder and moved into ``opts.out`` when complete:
+    a failed run (no person, a full disk) leaves no files and no empty folder.
+    """
+    check_out_dir(opts.out)
     model = resolve_model(opts.model)
     source = open_source(opts.input, max_frames=opts.frames)
-    overlay = OverlayRecorder(opts.out, source.info, opts.subject)
+    try:
+        with staged_folder(opts.out) as stage:
+            seq, subject, overlay = _track_into(stage, source, model, opts)
+            try:
+                written = [
+                    write_landmarks_csv(seq, stage / "landmarks.csv"),
+                    write_landmarks_json(seq, stage / "landmarks.json", subject),
+                    overlay.finish(),
+                ]
+            except BaseException:
+                overlay.abort()
+                raise
+    finally:
+        source.close()
+    return LandmarksResult(seq, subject, [opts.out / path.name for path in written])
+
+
+def _track_into(
+    stage: Path, source: Source, model: ModelInfo, opts: LandmarksOptions
+) -> tuple[PoseSequence, SubjectChoice, OverlayRecorder]:
+    overlay = OverlayRecorder(stage, source.info, opts.subject)
     try:
         seq = track_source(source, model, PoseOptions(max_people=opts.max_people), opts.progress, overlay)
+        return seq, choose_subject(seq, opts.subject), overlay
     except BaseException:
         overlay.abort()
         raise
-    finally:
-        source.close()
-    subject = choose_subject(seq, opts.subject)
-    files = [
-        write_landmarks_csv(seq, opts.out / "landmarks.csv"),
-        write_landmarks_json(seq, opts.out / "landmarks.json", subject),
-        overlay.finish(),
-    ]
-    return LandmarksResult(seq, subject, files)
 
 
 def choose_subject(seq: PoseSequence, requested: int | None) -> SubjectChoice:

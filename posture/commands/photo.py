@@ -22,7 +22,7 @@ from posture.annotate.privacy import blur_faces
 from posture.commands.checks import check_height_cm, check_out_dir, check_range, document_header
 from posture.errors import InputError, NoPersonError
 from posture.findings import Finding, Knowledge, Recommendation, evaluate, load_knowledge, recommend
-from posture.io.atomic import atomic_open, atomic_path
+from posture.io.atomic import atomic_open, atomic_path, staged_folder
 from posture.measures.photo import View
 from posture.pose.bundle import ModelInfo, resolve_model
 from posture.pose.landmarker import PoseEstimator, PoseOptions
@@ -121,9 +121,18 @@ def analyse_photos(opts: PhotoOptions) -> PhotoAnalysis:
 
 
 def write_photo(analysis: PhotoAnalysis, out: Path) -> list[Path]:
-    """Write annotated.png, report.html and result.json into ``out`` (created); return their paths."""
+    """Write annotated.png, report.html and result.json into ``out`` (created); return their paths.
+
+    The files are written into a hidden folder and moved into ``out`` only when all three are
+    complete; a failure (a full disk) leaves ``out`` as it was.
+    """
+    with staged_folder(out) as stage:
+        _write_photo_files(analysis, stage)
+    return [out / name for name in OUTPUT_FILES]
+
+
+def _write_photo_files(analysis: PhotoAnalysis, out: Path) -> None:
     result = analysis.result
-    out.mkdir(parents=True, exist_ok=True)
     with atomic_path(out / "annotated.png") as tmp:
         tmp.write_bytes(cv2.imencode(".png", analysis.annotated)[1].tobytes())
     html = render_report(
@@ -141,7 +150,6 @@ def write_photo(analysis: PhotoAnalysis, out: Path) -> list[Path]:
     write_report(out / "report.html", html)
     with atomic_open(out / "result.json") as handle:
         json.dump(analysis.doc, handle, indent=2)
-    return [out / name for name in OUTPUT_FILES]
 
 
 def run_photo(opts: PhotoOptions) -> dict[str, Any]:

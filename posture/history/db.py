@@ -151,9 +151,12 @@ def default_db_path() -> Path:
     return base / "posture" / "history.sqlite"
 
 
-def open_history(path: str | Path | None = None) -> HistoryDB:
-    """Open (or create) the history database; ``None`` = :func:`default_db_path`. Close it when done."""
-    return HistoryDB(path)
+def open_history(path: str | Path | None = None, create: bool = True) -> HistoryDB:
+    """Open (or create) the history database; ``None`` = :func:`default_db_path`. Close it when done.
+
+    ``create=False`` refuses a missing file instead of creating it (for reading only).
+    """
+    return HistoryDB(path, create)
 
 
 def check_client_name(name: str) -> str:
@@ -179,12 +182,17 @@ class HistoryDB:
     ----------
     path
         The SQLite file; created with its folder when missing. ``None`` = :func:`default_db_path`.
+    create
+        ``False``: refuse a missing file instead of creating it (commands that only read).
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, create: bool = True) -> None:
         self.path = Path(path) if path is not None else default_db_path()
         if self.path.exists() and self.path.is_dir():
             raise InputError("the history database path is a folder; give a file with --db", self.path)
+        existed = self.path.exists()
+        if not existed and not create:
+            raise InputError("no history database here yet; store a check with --client first", self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._con = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
@@ -192,18 +200,44 @@ class HistoryDB:
             raise InputError(f"cannot open the history database: {exc}", self.path) from exc
         self._con.row_factory = sqlite3.Row
         try:
+            if existed:
+                self._check_sound()
             self._configure()
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            self._con.close()
-            raise InputError(f"not a posture history database ({exc})", self.path) from exc
+            self._abandon(existed)
+            raise database_error(exc, self.path) from exc
+        except InputError:
+            self._abandon(existed)
+            raise
+
+    def _abandon(self, existed: bool) -> None:
+        """Close after a failed open; a file this open created (e.g. on a full disk) is removed again."""
+        self._con.close()
+        if not existed:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+    def _check_sound(self) -> None:
+        """Read-only check of an existing file before anything is written to it.
+
+        Raises
+        ------
+        InputError
+            The file is damaged (``PRAGMA quick_check`` finds problems); nothing was changed.
+        """
+        rows = self._con.execute("PRAGMA quick_check(3)").fetchall()
+        problems = [" ".join(str(r[0]).split()) for r in rows]
+        if problems != ["ok"]:
+            raise InputError(_damaged("; ".join(problems)[:160], self.path), self.path)
+        self._check_version()
 
     def _configure(self) -> None:
         self._con.execute("PRAGMA journal_mode=WAL")
         self._con.execute("PRAGMA foreign_keys=ON")
         self._con.execute("PRAGMA synchronous=NORMAL")
 
-    def _migrate(self) -> None:
+    def _check_version(self) -> None:
         version = self.schema_version
         if version > len(MIGRATIONS):
             raise InputError(
@@ -211,6 +245,10 @@ class HistoryDB:
                 f"understands ({len(MIGRATIONS)}); upgrade posture",
                 self.path,
             )
+
+    def _migrate(self) -> None:
+        self._check_version()
+        version = self.schema_version
         for number in range(version, len(MIGRATIONS)):
             with self.transaction() as con:
                 for statement in _statements(MIGRATIONS[number]):
@@ -424,6 +462,43 @@ class HistoryDB:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         """Run a read query with bound parameters (for reports, exports and tests)."""
         return self._con.execute(sql, tuple(params)).fetchall()
+
+
+#: SQLite's primary result codes for a full disk and for an I/O error.
+SQLITE_FULL, SQLITE_IOERR = 13, 10
+
+
+def _damaged(detail: str, path: Path) -> str:
+    return (
+        f"the history database is damaged ({detail}); nothing was changed. "
+        f"Check it with: sqlite3 '{path}' 'PRAGMA integrity_check' (restore a backup or move it away)"
+    )
+
+
+def _disk_full(path: Path) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(path.parent if path.parent.exists() else Path.cwd()).free < 1 << 20
+    except OSError:
+        return False
+
+
+def database_error(exc: sqlite3.Error, path: Path) -> InputError:
+    """The one-line error for an SQLite failure on the history file ``path``.
+
+    Says "disk full" for a full disk (SQLite may report it as a disk I/O error), "damaged"
+    for a malformed file, "not a posture history database" for anything else.
+    """
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code == SQLITE_FULL or (code == SQLITE_IOERR and _disk_full(path)):
+        return InputError("the disk holding the history database is full; free some space", path)
+    text = " ".join(str(exc).split())
+    if "malformed" in text or code == 11:  # SQLITE_CORRUPT
+        return InputError(_damaged(text, path), path)
+    if code == SQLITE_IOERR:
+        return InputError(f"cannot read or write the history database (disk I/O error: {text})", path)
+    return InputError(f"not a posture history database ({text})", path)
 
 
 def _statements(script: str) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from posture.history.db import HistoryDB, Stored
 from posture.history.extract import content_hash, date_taken, measures_of
+from posture.io.csvcells import safe_row
 
 
 def store_result(
@@ -82,7 +83,7 @@ def export_text(db: HistoryDB, client: str, fmt: str) -> str:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(export_rows(db, client))
+        writer.writerows(safe_row(row) for row in export_rows(db, client))
         return buffer.getvalue()
     if fmt == "json":
         sessions = [

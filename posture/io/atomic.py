@@ -1,31 +1,66 @@
 """Atomic file writing: a temporary file beside the target, then a rename.
 
-A run that is killed half-way never leaves a half-written output behind.
+A run that is killed half-way never leaves a half-written output behind; a run that
+fails (a full disk, a read-only folder) removes what it wrote and says why in one line.
+A command's several outputs go through :func:`staged_folder`: they are written into a
+hidden folder and moved into place together only when all of them are complete.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from posture.errors import PostureError
+
+#: ``errno`` values that mean "no room left" (a full disk or a used-up quota).
+FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+#: Marks the hidden folders :func:`staged_folder` writes into.
+STAGING_MARK = ".partial-"
+
+
+class OutputError(PostureError):
+    """An output that cannot be written (full disk, read-only or unwritable folder)."""
+
+
+def write_error(exc: OSError, path: str | Path) -> OutputError:
+    """The one-line error for a failed write of ``path``: says "disk full" when it is."""
+    if exc.errno in FULL:
+        return OutputError(f"disk full while writing {Path(path).name}; nothing was written", path)
+    if exc.errno == errno.EROFS:
+        return OutputError("the folder is on a read-only file system; choose another --out", path)
+    return OutputError(f"cannot write {Path(path).name} ({exc.strerror or exc}); nothing was written", path)
+
 
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it over ``path`` on success."""
+    """Yield a temporary path beside ``path``; rename it over ``path`` on success.
+
+    Raises
+    ------
+    OutputError
+        The file could not be written (disk full, read-only folder); the temporary is removed.
+    """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=target.suffix)
-    os.close(fd)
+    tmp: str | None = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=target.suffix)
+        os.close(fd)
         yield Path(tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
+    except OSError as exc:
+        raise write_error(exc, target) from exc
     finally:
-        if os.path.exists(tmp):
+        if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
 
 
@@ -34,3 +69,114 @@ def atomic_open(path: str | Path, mode: str = "w", **kwargs: object) -> Iterator
     """Open a temporary file for writing; it replaces ``path`` only when closed cleanly."""
     with atomic_path(path) as tmp, open(tmp, mode, **kwargs) as handle:  # type: ignore[call-overload]
         yield handle
+
+
+def _nearest_existing(path: Path) -> Path:
+    path = path.absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def check_writable(folder: Path) -> None:
+    """Refuse an output folder that cannot be written, before any work starts.
+
+    ``folder`` need not exist: its nearest existing parent is tried instead. A probe
+    file is created and removed again; nothing is left behind.
+
+    Raises
+    ------
+    OutputError
+        Read-only file system, no permission, a full disk, or a file in the way.
+    """
+    base = _nearest_existing(folder)
+    if not base.is_dir():
+        raise OutputError("a file is in the way of the output folder; choose another --out", base)
+    try:
+        fd, probe = tempfile.mkstemp(dir=base, prefix=".posture-probe-")
+    except OSError as exc:
+        raise _unwritable(exc, base) from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def _unwritable(exc: OSError, base: Path) -> OutputError:
+    if exc.errno == errno.EROFS:
+        return OutputError("the output folder is on a read-only file system; choose another --out", base)
+    if exc.errno in FULL:
+        return OutputError("the disk holding the output folder is full; free some space", base)
+    return OutputError(f"cannot write the output folder ({exc.strerror}); choose another --out", base)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale_staging(folder: Path) -> None:
+    """Remove staging folders in ``folder`` left by runs that were killed (their process is gone)."""
+    if not folder.is_dir():
+        return
+    for leftover in folder.glob(f".*{STAGING_MARK}*"):
+        pid = leftover.name.rsplit(STAGING_MARK, 1)[-1].split("-", 1)[0]
+        if pid.isdigit() and not _pid_alive(int(pid)) and leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _stage_for(out: Path) -> Path:
+    """Where a run writes before its outputs move into ``out``: inside it, or beside it when missing."""
+    tag = f"{STAGING_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    return out / f".{tag}" if out.is_dir() else out.parent / f".{out.name}{tag}"
+
+
+def _commit(stage: Path, out: Path) -> None:
+    if not out.exists():
+        os.replace(stage, out)
+        return
+    for item in sorted(stage.iterdir()):
+        os.replace(item, out / item.name)
+    stage.rmdir()
+
+
+@contextlib.contextmanager
+def staged_folder(out: str | Path) -> Iterator[Path]:
+    """Yield a hidden folder to write a command's outputs into; move them into ``out`` on success.
+
+    On any failure the staging folder is removed and ``out`` is left as it was (a
+    folder that did not exist is not created). ``OSError`` becomes :class:`OutputError`.
+    """
+    out = Path(out)
+    stage: Path | None = None
+    existing = _nearest_existing(out.parent)
+    done = False
+    try:
+        if not out.is_dir():
+            out.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale_staging(out if out.is_dir() else out.parent)
+        stage = _stage_for(out)
+        stage.mkdir()
+        yield stage
+        _commit(stage, out)
+        done = True
+    except OSError as exc:
+        raise write_error(exc, out) from exc
+    finally:
+        if stage is not None and stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)
+        if not done:
+            _remove_empty_parents(out.parent.absolute(), existing)
+
+
+def _remove_empty_parents(folder: Path, keep: Path) -> None:
+    """Remove the empty folders from ``folder`` up to (not including) ``keep``: those a failed run made."""
+    while folder != keep and keep in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

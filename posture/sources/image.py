@@ -6,6 +6,8 @@ upright as the camera's EXIF orientation tag says.
 
 from __future__ import annotations
 
+import errno
+import os
 import warnings
 from pathlib import Path
 
@@ -19,12 +21,27 @@ IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".
 MAX_PIXELS = 100_000_000
 #: Smallest side accepted, in pixels: below this no body can be resolved.
 MIN_SIDE = 64
+#: Longest side accepted, in pixels (the pose model's image conversion aborts the process far beyond it).
+MAX_SIDE = 16384
+#: Most elongated picture accepted (long side / short side); a standing person is about 1:3.
+MAX_ASPECT = 10.0
 
 
 def check_file(path: Path) -> None:
-    """Refuse a path that does not exist, is not a file, or is empty."""
-    if not path.exists():
-        raise InputError("no such file", path)
+    """Refuse a path that does not exist, is not a file, or is empty.
+
+    A broken symbolic link and a symbolic link loop are named as such, not as a missing file.
+    """
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise InputError(f"a broken symbolic link (to {os.readlink(path)!r})", path) from None
+        raise InputError("no such file", path) from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError("a symbolic link loop (the link points back to itself)", path) from None
+        raise InputError(f"cannot read it ({exc.strerror})", path) from None
     if not path.is_file():
         raise InputError("not a file (expected an image or a video)", path)
     if path.stat().st_size == 0:
@@ -42,6 +59,30 @@ def _to_rgb8(img: Image.Image) -> np.ndarray:
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return np.asarray(Image.alpha_composite(white, rgba).convert("RGB"))
     return np.asarray(img.convert("RGB"))
+
+
+def check_frame_size(path: str | Path, width: int, height: int) -> None:
+    """Refuse a picture (or video frames) the pose model cannot take: too large, tiny or too elongated.
+
+    Raises
+    ------
+    InputError
+        Over :data:`MAX_PIXELS` or :data:`MAX_SIDE`, under :data:`MIN_SIDE`, or more elongated
+        than :data:`MAX_ASPECT` (the model would abort the whole process on such an image).
+    """
+    _check_size(Path(path), width, height)
+    if max(width, height) > MAX_ASPECT * min(width, height):
+        raise InputError(
+            f"image is {width}x{height} pixels, more elongated than {MAX_ASPECT:g}:1; "
+            "crop it to the person first",
+            path,
+        )
+    if max(width, height) > MAX_SIDE:
+        raise InputError(
+            f"image is {width}x{height} pixels; the longest side may be at most {MAX_SIDE} px: "
+            "resize it first",
+            path,
+        )
 
 
 def _check_size(path: Path, width: int, height: int) -> None:
@@ -71,7 +112,7 @@ def read_image(path: str | Path) -> np.ndarray:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as img:
-                _check_size(path, *img.size)
+                check_frame_size(path, *img.size)
                 img.load()
                 upright = ImageOps.exif_transpose(img)
                 return np.ascontiguousarray(_to_rgb8(upright))

@@ -18,7 +18,7 @@ import numpy as np
 
 from posture.errors import InputError
 from posture.io.stderr import native_stderr_silenced
-from posture.sources.image import IMAGE_SUFFIXES, check_file, read_image
+from posture.sources.image import IMAGE_SUFFIXES, check_file, check_frame_size, read_image
 from posture.sources.prefetch import Prefetcher
 
 #: Frames a video file is decoded ahead of its consumer (bounded: memory stays flat).
@@ -131,6 +131,8 @@ class VideoSource:
         rotation = int(self.cap.get(cv2.CAP_PROP_ORIENTATION_META) or 0) % 360
         if width <= 0 or height <= 0:
             raise InputError("the video has no picture stream", str(self.spec))
+        if not self.is_camera:
+            check_frame_size(str(self.spec), width, height)
         name = f"camera:{self.spec}" if self.is_camera else str(self.spec)
         kind = "camera" if self.is_camera else "video"
         return SourceInfo(
@@ -169,6 +171,112 @@ class VideoSource:
         if self._reader is not None:
             self._reader.close()
         self.cap.release()
+
+
+#: Highest frame rate taken as real, frames per second (phones film slow motion at up to 240 fps).
+MAX_FPS = 300.0
+#: Lowest frame rate taken as real (a time-lapse cannot time steps; a header of 0 fps is broken).
+MIN_FPS = 1.0
+#: An interval between frames is a gap when it is this many frame intervals or more ...
+GAP_FACTOR = 1.5
+#: ... and at least this long, in seconds (a heel strike and its foot flat are about 0.1 s apart).
+GAP_MIN_S = 0.1
+#: A clip whose gaps add up to more than this share of its duration is refused.
+MAX_GAP_SHARE = 0.15
+
+
+@dataclass(frozen=True)
+class FrameTiming:
+    """How a clip's frames are spaced in time, from its presentation timestamps.
+
+    Attributes
+    ----------
+    n_frames
+        Frames decoded.
+    duration_s
+        Time from the first frame to the last, seconds.
+    header_fps
+        The frame rate the container's header states (``None`` when it states none).
+    fps
+        Frames per second from the timestamps (1 / the median interval; ``None`` below 2 frames).
+    interval_s
+        The clip's frame interval, seconds: a low percentile of the intervals (jitter aside).
+    gap_share
+        Share (0..1) of the duration that lies in gaps: intervals of :data:`GAP_FACTOR` frame
+        intervals or more and at least :data:`GAP_MIN_S` long, where frames are missing.
+    longest_gap_s
+        The longest interval between two frames, seconds.
+    """
+
+    n_frames: int
+    duration_s: float
+    header_fps: float | None
+    fps: float | None
+    interval_s: float | None
+    gap_share: float
+    longest_gap_s: float
+
+
+def frame_times(path: str | Path) -> np.ndarray:
+    """Every frame's presentation time in seconds, without converting the pictures (a fast pass)."""
+    source = VideoSource(Path(path))
+    try:
+        fps = source.info.fps or 30.0
+        times: list[float] = []
+        last: float | None = None
+        while source.cap.grab():
+            last = _frame_time(source.cap.get(cv2.CAP_PROP_POS_MSEC), len(times), fps, last)
+            times.append(last)
+        return np.asarray(times, dtype=np.float64)
+    finally:
+        source.close()
+
+
+def frame_timing(time_s: np.ndarray, header_fps: float | None) -> FrameTiming:
+    """Describe the spacing of frames at ``time_s`` (seconds, increasing); see :class:`FrameTiming`."""
+    dt = np.diff(np.asarray(time_s, dtype=np.float64))
+    if dt.size == 0:
+        return FrameTiming(len(time_s), 0.0, header_fps, None, None, 0.0, 0.0)
+    duration = float(time_s[-1] - time_s[0])
+    interval = float(np.percentile(dt, 10))
+    gaps = dt[(dt >= GAP_FACTOR * interval) & (dt >= GAP_MIN_S)]
+    share = float(gaps.sum() / duration) if duration > 0 else 0.0
+    median = float(np.median(dt))
+    fps = 1.0 / median if median > 0 else None
+    return FrameTiming(len(time_s), duration, header_fps, fps, interval, share, float(dt.max()))
+
+
+def check_frame_timing(timing: FrameTiming, name: str | Path) -> None:
+    """Refuse a clip whose timestamps cannot time a walk: an implausible frame rate, or many missing frames.
+
+    Raises
+    ------
+    InputError
+        The header's or the timestamps' frame rate is outside :data:`MIN_FPS` .. :data:`MAX_FPS` (a
+        wrong header makes a walk last a fraction of a second, or a broken one decodes one frame),
+        or gaps cover more than :data:`MAX_GAP_SHARE` of the clip (events there could be timed only
+        to within the gap: a false asymmetry).
+    """
+    for what, fps in (("the header states", timing.header_fps), ("its timestamps give", timing.fps)):
+        if fps is not None and not MIN_FPS <= fps <= MAX_FPS:
+            raise InputError(
+                f"implausible frame rate: {what} {fps:.3g} frames per second (expected {MIN_FPS:g}-"
+                f"{MAX_FPS:g}), so {timing.n_frames} frame(s) last {timing.duration_s:.2f} s; the "
+                "frame-rate header is probably wrong: re-encode the clip with its real frame rate",
+                name,
+            )
+    if timing.n_frames == 0:
+        raise InputError("the video has no decodable frames", name)
+    if timing.n_frames == 1:
+        raise InputError("the clip has a single frame; a walk needs a video of a second or more", name)
+    if timing.gap_share > MAX_GAP_SHARE:
+        interval_ms = 1000 * (timing.interval_s or 0.0)
+        raise InputError(
+            f"frames are missing: {100 * timing.gap_share:.0f}% of the clip lies in gaps of up to "
+            f"{1000 * timing.longest_gap_s:.0f} ms (frame interval {interval_ms:.0f} ms), too many to time "
+            "steps from; record at a constant frame rate",
+            name,
+        )
 
 
 def list_cameras(max_index: int = 4) -> list[int]:
