@@ -64,6 +64,12 @@ SIDES = (Side.LEFT, Side.RIGHT)
 #: Side-view event rules: ``contact`` (where the foot stops and leaves its spot,
 #: :mod:`posture.gait.contacts`) or ``velocity`` (foot velocity crossings, :mod:`posture.gait.events`).
 SIDE_METHOD = "contact"
+#: Why stance and swing are not reported from the front or back (benchmarks/results/gait_kinematics.md).
+FRONTAL_TOE_OFF_NOTE = (
+    "needs a side view: from the front or back, toe off is not timed reliably on real walkers (on real "
+    "motion-capture walks seen from the front most toe offs were missed, from behind they read 80-130 ms "
+    "early); heel strikes, step times and cadence are reported"
+)
 #: What the benchmark says of the walking pelvic drop (benchmarks/results/gait.md).
 PELVIC_DROP_NOTE = (
     "from the model's hip landmarks, which follow the pelvis only weakly in walking: on synthetic walkers "
@@ -168,19 +174,21 @@ class GaitResult:
         refused = "; ".join(self.refused)
         no_sym = refused or self.shortfall.get("symmetry", "")
         no_steps = refused or self.shortfall.get("cadence", "")
+        no_toe_off = no_steps or (FRONTAL_TOE_OFF_NOTE if self.view in ("front", "back") else "")
         for name, param, what in (
             ("stance_time_si_pct", "stance_time_s", "stance time"),
             ("step_time_si_pct", "step_time_s", "step time"),
             ("swing_time_si_pct", "swing_time_s", "swing time"),
         ):
-            sym = None if no_sym else self.symmetry.get(param)
+            why_not = no_sym or (no_toe_off if param != "step_time_s" else "")
+            sym = None if why_not else self.symmetry.get(param)
             out[name] = Measure(
                 name,
                 sym.si_pct if sym else None,
                 "%",
                 _f(sym.si_sd_pct) if sym else None,
                 f"Robinson symmetry index of {what}, (right - left) / mean x 100; positive = right longer.",
-                note=no_sym or ("" if sym and math.isfinite(sym.si_pct) else "needs steps of both feet"),
+                note=why_not or ("" if sym and math.isfinite(sym.si_pct) else "needs steps of both feet"),
             )
         cadence = Stat(math.nan, math.nan, 0) if no_steps else self.cadence
         out["cadence_spm"] = Measure(
@@ -188,14 +196,14 @@ class GaitResult:
         )
         for side in SIDES:
             s = str(side)
-            st = Stat(math.nan, math.nan, 0) if no_steps else self.summary[s]["stance_pct"]
+            st = Stat(math.nan, math.nan, 0) if no_toe_off else self.summary[s]["stance_pct"]
             out[f"stance_pct_{s}"] = Measure(
                 f"stance_pct_{s}",
                 _f(st.mean),
                 "%",
                 _se(st),
                 f"stance time as % of the {s} foot's gait cycle.",
-                note=no_steps,
+                note=no_toe_off,
             )
             self._side_measures(out, side)
         return out
