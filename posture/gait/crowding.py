@@ -32,6 +32,8 @@ from posture.data.skeleton import Landmark as L
 MAX_OVERLAP = 0.2
 #: Largest |log(left leg / right leg)| image length accepted in a side view (about 16%).
 MAX_LEG_MISMATCH = 0.15
+#: Another "person" seen for less than this (s) in the whole clip is a ghost of the model, not a cue.
+MIN_OTHER_S = 0.2
 #: Width (s) of the window over which cue frames are counted.
 WINDOW_S = 0.5
 #: Share of a window's frames with a cue that makes its centre crowded.
@@ -64,9 +66,11 @@ def overlapped_frames(seq: PoseSequence, track_id: int) -> np.ndarray:
     mine = boxes[:, col]
     area = np.prod(mine[:, 2:] - mine[:, :2], axis=1)
     out = np.zeros(seq.n_frames, bool)
+    seen = seq.seen
+    fps = float(seq.fps or 30.0)
     for other in range(seq.n_people):
-        if other == col:
-            continue
+        if other == col or seen[:, other].sum() < MIN_OTHER_S * fps:
+            continue  # a skeleton seen for a blink is the model's ghost, not a person in the way
         theirs = boxes[:, other]
         w = np.minimum(mine[:, 2], theirs[:, 2]) - np.maximum(mine[:, 0], theirs[:, 0])
         h = np.minimum(mine[:, 3], theirs[:, 3]) - np.maximum(mine[:, 1], theirs[:, 1])

@@ -187,9 +187,11 @@ class PoseEstimator:
         self.close()
 
 
-#: Two skeletons in one frame whose landmark boxes overlap more than this (intersection over union)
-#: are the same person found twice.
+#: Two skeletons in one frame whose landmark boxes overlap more than this (intersection over union),
+#: or whose landmarks lie a median of less than DUPLICATE_SPREAD body heights apart, are one person
+#: found twice.
 DUPLICATE_IOU = 0.6
+DUPLICATE_SPREAD = 0.1
 
 
 def _box(xy: np.ndarray) -> np.ndarray:
@@ -202,6 +204,14 @@ def _iou(a: np.ndarray, b: np.ndarray) -> float:
     inter = max(w, 0.0) * max(h, 0.0)
     union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
     return float(inter / union) if union > 0 else 0.0
+
+
+def _same_person(a: np.ndarray, b: np.ndarray, box_a: np.ndarray, box_b: np.ndarray, max_iou: float) -> bool:
+    if _iou(box_a, box_b) > max_iou:
+        return True
+    height = max(box_a[3] - box_a[1], box_b[3] - box_b[1], 1.0)
+    spread = np.nanmedian(np.linalg.norm(a - b, axis=1))
+    return bool(np.isfinite(spread) and spread < DUPLICATE_SPREAD * height)
 
 
 def drop_duplicates(found: Detections, max_iou: float = DUPLICATE_IOU) -> Detections:
@@ -217,7 +227,7 @@ def drop_duplicates(found: Detections, max_iou: float = DUPLICATE_IOU) -> Detect
     order = np.argsort(-np.nanmean(found.visibility, axis=1))
     keep: list[int] = []
     for i in order:
-        if all(_iou(boxes[i], boxes[j]) <= max_iou for j in keep):
+        if not any(_same_person(found.xy_px[i], found.xy_px[j], boxes[i], boxes[j], max_iou) for j in keep):
             keep.append(int(i))
     if len(keep) == found.count:
         return found

@@ -24,9 +24,18 @@ def test_overlap_is_the_share_of_the_walkers_box_another_box_covers(other_x, cov
     # stencil boxes are 52 x 183 px (x 24..76, y 15..198); the other person is 10 px lower, so an x offset
     # of dx covers (52 - dx) / 52 x 173 / 183 of the walker's box
     assert max(0.0, 52 - (other_x - 100)) / 52 * 173 / 183 == pytest.approx(covered, abs=1e-3)
-    seq = make_sequence(_walker_and_other(5, other_x))
+    seq = make_sequence(_walker_and_other(10, other_x))
     got = crowding.overlapped_frames(seq, track_id=0)
-    assert got.tolist() == [covered > crowding.MAX_OVERLAP] * 5
+    assert got.tolist() == [covered > crowding.MAX_OVERLAP] * 10
+
+
+def test_a_skeleton_seen_for_a_blink_is_not_a_person_in_the_way():
+    xy = _walker_and_other(30, 110.0)
+    xy[:, 1] = np.nan
+    xy[12:14, 1] = stencil_person(110, 60)  # the model's ghost: two frames
+    assert not crowding.overlapped_frames(make_sequence(xy), track_id=0).any()
+    xy[10:20, 1] = stencil_person(110, 60)  # a person standing there for 1/3 s
+    assert crowding.overlapped_frames(make_sequence(xy), track_id=0)[10:20].all()
 
 
 def test_a_leg_longer_than_the_other_by_more_than_the_limit_is_a_mismatch():
