@@ -55,5 +55,10 @@ def test_events_match_the_truth(name):
     assert {"foot_strike", "frontal"} <= set(doc)
     measures = result.measures()
     for side in ("left", "right"):
-        assert abs(measures[f"stance_pct_{side}"].value - truth["summary"][side]["stance_pct"]) < 8.0
+        stance = measures[f"stance_pct_{side}"]
+        if view == "side":
+            assert abs(stance.value - truth["summary"][side]["stance_pct"]) < 8.0
+        else:  # toe off from the front is not trusted on real walkers: refused, with the reason
+            assert stance.value is None and "side view" in stance.note
+    assert measures["cadence_spm"].value is not None
     json.dumps(doc)
