@@ -10,7 +10,9 @@ conditioned heel and toe tracks:
 1. *Stance cores*: runs of frames in which the heel is (nearly) still, slower
    than ``max_still_speed`` body heights per second, at least ``min_core_s`` long.
    Cores of the same foot whose heel spots are closer than ``same_spot`` body
-   heights are one stance (the heel lifting and settling again before push-off).
+   heights are one stance (the heel lifting and settling again before push-off);
+   the toe's still runs are joined likewise (``same_toe_spot``: a jittering toe
+   point that stays put).
 2. *Heel strike*: the heel's spot is its median position over the core's first
    ``spot_s`` seconds; going back from the core's start, the strike is where the
    heel's distance to that spot crosses ``radius`` body heights (linearly
@@ -53,6 +55,7 @@ class ContactSettings:
     min_core_s: float = 0.1
     spot_s: float = 0.15
     same_spot: float = 0.15
+    same_toe_spot: float = 0.05
     toe_reach_s: float = 0.3
 
 
@@ -95,7 +98,10 @@ class ContactEventDetection:
         for a, b in _merge_same_spot(cores, heel, s.same_spot * body_px):
             spot = np.nanmedian(heel[a : min(a + n_spot, b)], axis=0)
             hs = _leave_backwards(heel, spot, a, radius)
-            toe_run = _toe_run(still_toe, a, b, max(int(round(s.toe_reach_s * fps)), 1), min_len)
+            toe_runs = _merge_same_spot(
+                [(ta, tb) for ta, tb in nan_runs(still_toe) if tb - ta >= 2], toe, s.same_toe_spot * body_px
+            )
+            toe_run = _toe_run(toe_runs, a, b, max(int(round(s.toe_reach_s * fps)), 1), min_len)
             to = None
             if toe_run is not None:
                 ta, tb = toe_run
@@ -147,10 +153,10 @@ def _merge_same_spot(cores: list[tuple[int, int]], heel: np.ndarray, same: float
     return merged
 
 
-def _toe_run(still_toe: np.ndarray, a: int, b: int, reach: int, min_len: int) -> tuple[int, int] | None:
+def _toe_run(runs: list[tuple[int, int]], a: int, b: int, reach: int, min_len: int) -> tuple[int, int] | None:
     """The toe's still run that overlaps the stance [a, b) (or starts within ``reach`` frames after it)."""
     found = None
-    for ta, tb in nan_runs(still_toe):
+    for ta, tb in runs:
         if tb > a and ta < b + reach and tb - ta >= min_len:
             found = (ta, tb)  # the last one: the toe's final spot before push-off
     return found
