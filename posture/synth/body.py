@@ -408,8 +408,12 @@ def local_deltas(subject: Subject, pose: BodyPose) -> tuple[FloatArray, FloatArr
     return deltas, g
 
 
-def forward_heads(subject: Subject, pose: BodyPose) -> FloatArray:
-    """Return the world bone heads (104, 3) of ``pose`` without skinning (pure numpy)."""
+def forward_frames(subject: Subject, pose: BodyPose) -> tuple[FloatArray, FloatArray]:
+    """Return the world bone heads (104, 3) and bone world rotations (104, 3, 3) of ``pose``.
+
+    Pure numpy, no skinning. A vertex skinned rigidly to bone ``b`` sits at
+    ``heads[b] + g[b] @ (v_ref - ref_heads[b])``.
+    """
     deltas, g = local_deltas(subject, pose)
     q = subject.ref_heads
     heads = np.empty_like(q)
@@ -417,7 +421,12 @@ def forward_heads(subject: Subject, pose: BodyPose) -> FloatArray:
     for i in range(1, len(q)):
         p = subject.parents[i]
         heads[i] = heads[p] + g[p] @ (q[i] - q[p] + deltas[i, :3, 3])
-    return heads
+    return heads, g
+
+
+def forward_heads(subject: Subject, pose: BodyPose) -> FloatArray:
+    """Return the world bone heads (104, 3) of ``pose`` without skinning (pure numpy)."""
+    return forward_frames(subject, pose)[0]
 
 
 # --------------------------------------------------------------------- posing

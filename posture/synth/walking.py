@@ -1,20 +1,45 @@
-"""A scripted walk with geometric ground-truth gait events, rendered to video.
+"""A scripted walk with planted feet and geometric ground-truth gait events, rendered to video.
 
 Script: sagittal hip, knee and ankle angles follow normative curves of level
 walking (knots read off Winter's / Perry's adult averages, periodic cubic
-splines over the gait cycle, 0 % = heel strike, toe off near 62 %). Each leg's
-cycle can be time-warped (``stance_fraction``) and the right leg's cycle is
-offset by ``right_phase_offset`` of a cycle. The pelvis rotates, lists
-(contralateral drop, ``pelvic_drop_deg`` per stance side) and sways; the arms
-swing opposite the legs.
+splines over the gait cycle, 0 % = heel strike, toe off near 62 %). The hip
+curves are relative to a pelvis tilted ``PELVIC_TILT_DEG`` forward; the drawn
+pelvis is level, so the thigh's angle in the world is the hip angle minus that
+tilt. Each leg's cycle can be time-warped (``stance_fraction``) and the right
+leg's cycle is offset by ``right_phase_offset`` of a cycle. The pelvis rotates,
+lists (contralateral drop, ``pelvic_drop_deg`` per stance side) and sways; the
+arms swing opposite the legs.
 
-Floor and progression (no drawn assumption about speed):
+Planted feet (why: played open-loop, the curves do not close the chain over
+the floor - the script's stance foot sweeps backwards relative to the pelvis
+at a rate that changes three-fold over stance, and its two feet in double
+support move apart or together by decimetres - so any rule that only moves the
+pelvis makes some foot in contact slide):
 
-- height: at every instant the pelvis is lowered until the lowest foot vertex
-  (of either foot) touches z = 0, so no foot ever goes through the floor;
-- forward: the pelvis moves so that the supporting foot's lowest vertex has no
-  horizontal velocity (rolling without slipping); in double support the two
-  feet share by how close each is to the floor.
+- the pelvis moves forward at a constant speed (:func:`stance_speed`: the
+  speed at which a fixed heel matches the script from heel strike to
+  mid-stance), sways as scripted, and bobs (:func:`pelvis_height`: lowest at
+  heel strikes, highest at mid-stance, ``_REACH_MARGIN_M`` below the scripted
+  legs' reach);
+- each foot has a plant per stance, the floor points under its heel and toe
+  landmarks where the scripted foot is at its scripted heel strike. From then
+  until ``_PLANT_END`` (just before the curves' toe off) the foot keeps the
+  scripted pitch (but lies flat from foot-flat until heel-off), turns about its
+  heel landmark while flat or toe-up and about its toe landmark while toe-down
+  (heel and toe rockers), has no yaw, and its lowest sole point is on the floor.
+  So the heel does not move over the floor from contact until it rises, nor the
+  toe until it leaves;
+- the leg reaches that foot by inverse kinematics (:func:`solve_leg`: hip
+  flexion, abduction and rotation, knee flexion, ankle dorsiflexion and
+  inversion; Newton iterations on the rigid foot);
+- the foot is released over ``_RELEASE`` of the cycle (it lifts first, then
+  joins its swing path) and lands over the last ``_LANDING`` (it moves over its
+  plant first, then down); in free swing the scripted leg is kept, raised by
+  inverse kinematics where its sole would pass less than ``_CLEARANCE_M`` over
+  the floor;
+- finally the pelvis is lowered until the lowest foot vertex (of either foot)
+  touches z = 0, so no foot ever goes through the floor (a fraction of a
+  millimetre when the legs reach their plants).
 
 Events come from this geometry, never from the script's phases: a foot is in
 contact while its lowest vertex is within ``contact_tolerance_mm`` of the floor.
@@ -24,7 +49,7 @@ interpolation on a time grid ``oversample`` times finer than the video).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -41,11 +66,11 @@ from posture.synth.body import (
     Phenotype,
     Subject,
     build_subject,
-    forward_heads,
-    local_deltas,
+    forward_frames,
     named_joints,
     pose_batch,
     rot_x,
+    rot_z,
 )
 from posture.synth.render import Appearance, Camera, make_camera, render_body
 from posture.synth.truth import base_truth
@@ -105,9 +130,13 @@ ANKLE_DORSIFLEXION_KNOTS = (
     (90, 3),
     (95, 1.5),
 )
+#: Anterior pelvic tilt (deg) under the hip curves: they give the thigh relative to the
+#: pelvis, the drawn pelvis is level, so the thigh's angle in the world is hip - tilt.
+PELVIC_TILT_DEG = 10.0
 #: Script phase at which the reference curves leave stance (used by the time warp).
 REFERENCE_STANCE = 0.62
 _SIGN = {"left": 1.0, "right": -1.0}  # +x side
+_SFX = {"left": ".L", "right": ".R"}
 
 
 def periodic_curve(knots: tuple[tuple[float, float], ...]) -> CubicSpline:
@@ -145,7 +174,6 @@ class WalkingParams:
     cadence_spm: float = 108.0
     stride_scale: float = 1.0
     thigh_offset_deg: float = 0.0
-    pushoff_window: tuple[float, float] = (0.5, 0.8)
     stance_fraction: tuple[float, float] = (REFERENCE_STANCE, REFERENCE_STANCE)
     right_phase_offset: float = 0.5
     pelvic_drop_deg: tuple[float, float] = (4.0, 4.0)
@@ -200,7 +228,7 @@ def sagittal_angles(params: WalkingParams, side: str, t: float) -> tuple[float, 
     q = warp_phase(leg_phase(params, side, t), params.side_value(params.stance_fraction, side))
     hip = float(_CURVES["hip"](q))
     mean_hip = 10.0
-    thigh = mean_hip + params.stride_scale * (hip - mean_hip) + params.thigh_offset_deg
+    thigh = mean_hip + params.stride_scale * (hip - mean_hip) + params.thigh_offset_deg - PELVIC_TILT_DEG
     return (thigh, float(_CURVES["knee"](q)), float(_CURVES["ankle"](q)))
 
 
@@ -217,14 +245,8 @@ def pelvis_script(params: WalkingParams, t: float) -> tuple[float, float, float]
     return float(drop * wave), float(rotation), float(0.02 * wave)
 
 
-def scripted_pose(
-    subject: Subject, params: WalkingParams, t: float, plantarflex: tuple[float, float] = (0.0, 0.0)
-) -> BodyPose:
-    """Return the body pose at time ``t`` with the pelvis at (sway, 0, 0).
-
-    ``plantarflex`` (deg, left, right) is added ankle plantarflexion (see
-    :func:`pushoff_correction`).
-    """
+def scripted_pose(subject: Subject, params: WalkingParams, t: float) -> BodyPose:
+    """Return the scripted body pose at time ``t`` with the pelvis at (sway, 0, 0)."""
     obliquity, rotation, sway = pelvis_script(params, t)
     legs, arms = {}, {}
     hips = {}
@@ -234,11 +256,10 @@ def scripted_pose(
         # keep the legs' frontal angle in the world (stance foot flat): undo the list
         ref_half_width = abs(subject.ref_heads[subject.bone("upperleg01.L")][0])
         adduction = np.degrees(np.arctan2(ref_half_width - params.step_width_m / 2, 0.85))
-        extra = plantarflex[0] if side == "left" else plantarflex[1]
         legs[side] = LegPose(
             hip_flexion=hip,
             knee_flexion=knee,
-            ankle_dorsiflexion=ankle - extra,
+            ankle_dorsiflexion=ankle,
             hip_abduction=-adduction - _SIGN[side] * obliquity,
             hip_rotation=_SIGN[side] * rotation,
         )
@@ -260,7 +281,51 @@ def scripted_pose(
     )
 
 
-_PUSHOFF_FADE, _PUSHOFF_MAX = 0.08, 50.0
+# --------------------------------------------------------------------- planted feet
+#: Curve-phase spans over which a foot's plant fades out after the reference toe
+#: off and fades in before the next heel strike (the swing in between is scripted).
+_RELEASE, _LANDING = 0.1, 0.08
+#: Curve phase at which a foot starts to leave its plant (a little before the curves' toe off, so that
+#: the release ends the contact near it).
+_PLANT_END = 0.585
+#: Reference-curve phase at which the heel starts to rise (before it the loaded foot lies flat).
+_HEEL_OFF = 0.3
+_LEG_DOF = (
+    "hip_flexion",
+    "hip_abduction",
+    "hip_rotation",
+    "knee_flexion",
+    "ankle_dorsiflexion",
+    "ankle_inversion",
+)
+_IK_STEP_DEG, _IK_MAX_STEP_DEG, _IK_ITERATIONS, _IK_TOL_M = 0.05, 8.0, 12, 1e-5
+_PITCH_LEVER_M = 0.1
+_MID_STANCE = 0.31  # reference-curve phase of mid-stance (pelvis highest)
+#: The pelvis runs this much below the scripted legs' reach, so planted legs can always reach the floor.
+_REACH_MARGIN_M = 0.01
+#: Least height (m) of a swinging foot's sole over the floor.
+_CLEARANCE_M = 0.015
+
+
+def curve_phase(params: WalkingParams, side: str, t: float) -> float:
+    """Return the reference-curve phase of ``side`` at ``t`` (0 = heel strike, 0.62 = toe off)."""
+    return warp_phase(leg_phase(params, side, t), params.side_value(params.stance_fraction, side))
+
+
+def _smoothstep(s: float) -> float:
+    s = min(max(s, 0.0), 1.0)
+    return s * s * (3.0 - 2.0 * s)
+
+
+def plant_weight(c: float) -> float:
+    """Return 0 while a foot at curve phase ``c`` swings free of its plants, else a positive share."""
+    return max(plant_shares(c))
+
+
+def plant_time(params: WalkingParams, side: str, t: float) -> float:
+    """Return the scripted heel-strike time of the stance that ``t`` belongs to (or lands into)."""
+    p, period = leg_phase(params, side, t), cycle_time(params)
+    return t + (1.0 - p) * period if curve_phase(params, side, t) > 1.0 - _LANDING else t - p * period
 
 
 def _sole_indices(subject: Subject, side: str) -> NDArray[np.int64]:
@@ -269,72 +334,175 @@ def _sole_indices(subject: Subject, side: str) -> NDArray[np.int64]:
     return idx[z < z.min() + 0.03]
 
 
-def _rigid_sole_min_z(subject: Subject, pose: BodyPose, side: str, extra: FloatArray) -> FloatArray:
-    """Return the lowest sole z (pelvis frame) for each added plantarflexion in ``extra``.
+def foot_pivots(subject: Subject, side: str) -> tuple[FloatArray, FloatArray]:
+    """Return the reference-pose heel and toe pivots of a foot: its heel and toe landmarks."""
+    return tuple(subject.ref_vertices[subject.landmark_vertices[f"{side}_{p}"]] for p in ("heel", "toe"))
 
-    The sole is moved rigidly with the foot bone (its vertices are skinned to the
-    foot and toe bones only), so no skinning pass is needed.
+
+def _foot_frame(subject: Subject, pose: BodyPose, side: str) -> tuple[FloatArray, FloatArray]:
+    heads, g = forward_frames(subject, pose)
+    f = subject.bone("foot" + _SFX[side])
+    return heads[f], g[f]
+
+
+def _with_leg(pose: BodyPose, side: str, values: FloatArray) -> BodyPose:
+    leg = replace(pose.leg(side), **{k: float(v) for k, v in zip(_LEG_DOF, values, strict=True)})
+    return replace(pose, left_leg=leg) if side == "left" else replace(pose, right_leg=leg)
+
+
+def _xyz(v: FloatArray) -> tuple[float, float, float]:
+    return float(v[0]), float(v[1]), float(v[2])
+
+
+def leg_values(pose: BodyPose, side: str) -> FloatArray:
+    """Return the leg's planted degrees of freedom (:data:`_LEG_DOF`, degrees)."""
+    return np.array([getattr(pose.leg(side), k) for k in _LEG_DOF])
+
+
+def planted_foot_head(
+    subject: Subject, side: str, pivots: tuple[FloatArray, FloatArray], rot: FloatArray, plant: FloatArray
+) -> FloatArray:
+    """Return the foot-bone head that puts a foot of rotation ``rot`` on its ``plant``.
+
+    ``plant`` (2, 3) holds the floor points under the heel and toe pivots. While
+    the foot is flat or toe-up it turns about its heel pivot, toe-down about its
+    toe pivot (heel and toe rockers): that pivot keeps its place over the floor,
+    and the foot's lowest sole point is on the floor.
     """
-    sfx = ".L" if side == "left" else ".R"
-    deltas, g = local_deltas(subject, pose)
-    heads = forward_heads(subject, pose)
-    foot = subject.bone("foot" + sfx)
-    shank = g[subject.parents[foot]]
-    base = shank.T @ g[foot]  # ankle rotation @ neutral.T, in the shank frame
-    pts = subject.ref_vertices[_sole_indices(subject, side)] - subject.ref_heads[foot]
-    z = np.empty(len(extra))
-    for i, e in enumerate(extra):
-        rot = shank @ rot_x(float(e)) @ base
-        z[i] = heads[foot, 2] + (pts @ rot.T)[:, 2].min()
-    return z
+    heel, toe = pivots
+    anchor, at = (heel, plant[0]) if rot[2, 1] <= 0.0 else (toe, plant[1])
+    head = subject.ref_heads[subject.bone("foot" + _SFX[side])]
+    out = at - rot @ (anchor - head)
+    sole = subject.ref_vertices[_sole_indices(subject, side)] - head
+    out[2] = -float((sole @ rot.T)[:, 2].min())
+    return out
 
 
-def _needed_plantarflexion(subject: Subject, params: WalkingParams, t: float, side: str) -> float:
-    """Return the plantarflexion (deg) that brings the trailing toe down to the other foot."""
-    pose = scripted_pose(subject, params, t)
-    other = "right" if side == "left" else "left"
-    floor = _rigid_sole_min_z(subject, pose, other, np.zeros(1))[0]
-    grid = np.linspace(0.0, _PUSHOFF_MAX, 71)
-    z = _rigid_sole_min_z(subject, pose, side, grid)
-    reached = np.flatnonzero(z <= floor)
-    if len(reached) == 0:
-        return _PUSHOFF_MAX
-    i = int(reached[0])
-    if i == 0:
-        return 0.0
-    frac = (z[i - 1] - floor) / (z[i - 1] - z[i])
-    return float(grid[i - 1] + frac * (grid[i] - grid[i - 1]))
+def solve_leg(
+    subject: Subject, pose: BodyPose, side: str, head: FloatArray, rot: FloatArray, start: FloatArray
+) -> FloatArray:
+    """Return leg values (:data:`_LEG_DOF`) putting the foot head at ``head`` in the orientation ``rot``.
 
-
-def pushoff_correction(subject: Subject, params: WalkingParams, t: float) -> tuple[float, float]:
-    """Return added ankle plantarflexion (left, right) keeping the trailing toe on the floor.
-
-    Within ``params.pushoff_window`` (leg phases; the end is shifted by the
-    leg's stance warp), the trailing
-    foot plantarflexes just enough for its lowest point to stay level with the
-    other foot (the push-off rocker); afterwards the correction fades out over
-    ``_PUSHOFF_FADE`` of the cycle.
+    Newton iterations with a finite-difference Jacobian from ``start``; the
+    foot's pitch, yaw and roll are matched with a lever of ``_PITCH_LEVER_M``.
     """
+
+    def residual(values: FloatArray) -> FloatArray:
+        h, g = _foot_frame(subject, _with_leg(pose, side, values), side)
+        return np.append(h - head, _PITCH_LEVER_M * (g[[2, 0, 0], [1, 1, 2]] - rot[[2, 0, 0], [1, 1, 2]]))
+
+    x = np.asarray(start, dtype=float).copy()
+    r = residual(x)
+    for _ in range(_IK_ITERATIONS):
+        if np.abs(r[:3]).max() < _IK_TOL_M:
+            break
+        jac = np.empty((6, 6))
+        for j in range(6):
+            step = np.zeros(6)
+            step[j] = _IK_STEP_DEG
+            jac[:, j] = (residual(x + step) - r) / _IK_STEP_DEG
+        x = x - np.clip(np.linalg.lstsq(jac, r, rcond=None)[0], -_IK_MAX_STEP_DEG, _IK_MAX_STEP_DEG)
+        x[3] = max(x[3], 0.0)  # the knee does not hyperextend
+        r = residual(x)
+    return x
+
+
+def stance_speed(subject: Subject, params: WalkingParams) -> float:
+    """Return the walking speed (m/s) at which a planted left heel fits the script at strike and mid-stance.
+
+    Between the scripted heel strike and mid-stance the script moves the heel
+    pivot backwards relative to the pelvis by some distance; a foot fixed on the
+    floor does the same when the pelvis covers that distance in that time.
+    """
+    period, stance = cycle_time(params), params.stance_fraction[0]
+    heel, _ = foot_pivots(subject, "left")
+    f = subject.bone("foot.L")
+    t_hs = (-params.start_phase % 1.0) * period
+    t_mid = t_hs + warp_phase_inverse(_MID_STANCE, stance) * period
+    ys = []
+    for t in (t_hs, t_mid):
+        h, g = _foot_frame(subject, scripted_pose(subject, params, t), "left")
+        ys.append((h + g @ (heel - subject.ref_heads[f]))[1])
+    return float((ys[1] - ys[0]) / (t_mid - t_hs))
+
+
+def pelvis_heights(subject: Subject, params: WalkingParams) -> tuple[float, float]:
+    """Return the pelvis heights (m) putting the scripted left sole on the floor at strike and mid-stance."""
+    period, stance = cycle_time(params), params.stance_fraction[0]
+    t_hs = (-params.start_phase % 1.0) * period
+    f = subject.bone("foot.L")
+    sole = subject.ref_vertices[_sole_indices(subject, "left")] - subject.ref_heads[f]
     out = []
-    period = cycle_time(params)
-    for side in SIDES:
-        start, end = params.pushoff_window
-        stance = warp_phase_inverse(end, params.side_value(params.stance_fraction, side))
-        p = leg_phase(params, side, t)
-        if start <= p <= stance:
-            out.append(_needed_plantarflexion(subject, params, t, side))
-        elif stance < p < stance + _PUSHOFF_FADE:
-            at_off = _needed_plantarflexion(subject, params, t - (p - stance) * period, side)
-            fade = (p - stance) / _PUSHOFF_FADE
-            out.append(at_off * (1.0 - fade) ** 2)
-        else:
-            out.append(0.0)
+    for t in (t_hs, t_hs + warp_phase_inverse(_MID_STANCE, stance) * period):
+        h, g = _foot_frame(subject, scripted_pose(subject, params, t), "left")
+        out.append(-float(h[2] + (sole @ g.T)[:, 2].min()))
     return out[0], out[1]
 
 
-def walking_pose(subject: Subject, params: WalkingParams, t: float) -> BodyPose:
-    """Return the full scripted pose at ``t``: curves plus the push-off correction."""
-    return scripted_pose(subject, params, t, pushoff_correction(subject, params, t))
+def pelvis_height(params: WalkingParams, t: float, heights: tuple[float, float]) -> float:
+    """Return the pelvis height (m): lowest at heel strikes, highest at mid-stance (two bobs a cycle).
+
+    ``heights`` are :func:`pelvis_heights`; the path runs ``_REACH_MARGIN_M`` below them.
+    """
+    low, high = heights
+    lag = warp_phase_inverse(_MID_STANCE, params.stance_fraction[0])
+    wave = np.cos(4.0 * np.pi * (leg_phase(params, "left", t) - lag))
+    return float(0.5 * (low + high) + 0.5 * (high - low) * wave - _REACH_MARGIN_M)
+
+
+def flattened_foot(rot: FloatArray, c: float) -> FloatArray:
+    """Return the foot rotation ``rot`` with toe-down pitch removed before heel-off.
+
+    A loaded foot lies flat from foot-flat until the heel rises (curve phase
+    ``_HEEL_OFF``, full scripted pitch by ``_HEEL_OFF + 0.15``); toe-up pitch
+    (the heel rocker) is kept.
+    """
+    pitch = np.degrees(np.arcsin(np.clip(rot[2, 1], -1.0, 1.0)))  # + = toe down
+    if pitch <= 0.0 or c > 1.0 - _LANDING:
+        return rot
+    keep = _smoothstep((c - _HEEL_OFF) / 0.15)
+    return rot_x(pitch * (keep - 1.0)) @ rot
+
+
+def plant_shares(c: float) -> tuple[float, float]:
+    """Return how much a foot at curve phase ``c`` follows its plant horizontally and vertically.
+
+    1 in stance, 0 in free swing. Landing (the last ``_LANDING`` of the cycle):
+    the foot moves over its plant first and then down onto it. Release
+    (``_RELEASE`` from ``_PLANT_END``): it lifts off first and then leaves.
+    """
+    if c <= _PLANT_END:
+        return 1.0, 1.0
+    if c > 1.0 - _LANDING:
+        s = (c - 1.0 + _LANDING) / _LANDING
+        return _smoothstep(s / 0.8), _smoothstep(s)
+    s = (c - _PLANT_END) / _RELEASE
+    return 1.0 - _smoothstep((s - 0.4) / 0.6), 1.0 - _smoothstep(s / 0.6)
+
+
+def leg_target(
+    subject: Subject,
+    side: str,
+    pivots: tuple[FloatArray, FloatArray],
+    rot: FloatArray,
+    plant: FloatArray | None,
+    now: FloatArray,
+    c: float,
+) -> FloatArray:
+    """Return the foot-head target at curve phase ``c`` (``now``: the scripted foot head).
+
+    Between the swing path and the planted foot by :func:`plant_shares`
+    (``plant`` is None in free swing). The swing path is the scripted one,
+    raised where the sole would pass less than ``_CLEARANCE_M`` over the floor.
+    """
+    swing = now.copy()
+    floor_head = planted_foot_head(subject, side, pivots, rot, np.stack([now, now]))[2]
+    swing[2] = max(now[2], floor_head + _CLEARANCE_M)
+    if plant is None:
+        return swing
+    w_xy, w_z = plant_shares(c)
+    planted = planted_foot_head(subject, side, pivots, rot, plant)
+    return swing + np.array([w_xy, w_xy, w_z]) * (planted - swing)
 
 
 # --------------------------------------------------------------------- floor and progression
@@ -342,55 +510,86 @@ def walking_pose(subject: Subject, params: WalkingParams, t: float) -> BodyPose:
 class Trajectory:
     """The solved walk on a fine time grid (body frame: the subject walks towards -y).
 
-    ``root`` (N, 3) pelvis positions; ``foot_min_z`` (N, 2) lowest vertex z of the
-    left / right foot after flooring; ``times`` (N,) seconds.
+    ``root`` (N, 3) pelvis positions; ``legs`` (N, 2, 6) left / right leg values
+    (:data:`_LEG_DOF`, degrees) after planting; ``foot_min_z`` (N, 2) lowest
+    vertex z of the left / right foot after flooring; ``times`` (N,) seconds.
     """
 
     times: FloatArray
     root: FloatArray
+    legs: FloatArray
     foot_min_z: FloatArray
 
 
-def _foot_samples(
-    subject: Subject, params: WalkingParams, times: FloatArray, chunk: int = 96
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Skin the feet at ``times``; return lowest z (N, 2), contact vertex y now and next (N, 2)."""
-    feet = [subject.foot_vertices[s] for s in SIDES]
-    min_z = np.empty((len(times), 2))
-    y_now = np.empty((len(times), 2))
-    y_next = np.empty((len(times), 2))
-    dt = times[1] - times[0]
-    for start in range(0, len(times), chunk):
-        ts = times[start : start + chunk]
-        poses = [walking_pose(subject, params, t) for t in ts]
-        poses += [walking_pose(subject, params, t + dt) for t in ts]
-        verts, _ = pose_batch(subject, poses)
-        n = len(ts)
-        for k, idx in enumerate(feet):
-            fz = verts[:n, idx, 2]
-            low = idx[np.argmin(fz, axis=1)]
-            rows = np.arange(n)
-            min_z[start : start + n, k] = fz.min(axis=1)
-            y_now[start : start + n, k] = verts[rows, low, 1]
-            y_next[start : start + n, k] = verts[n + rows, low, 1]
-    return min_z, y_now, y_next
+def trajectory_pose(subject: Subject, params: WalkingParams, traj: Trajectory, i: int) -> BodyPose:
+    """Return the body pose of sample ``i`` of ``traj`` (planted legs, solved pelvis)."""
+    pose = scripted_pose(subject, params, float(traj.times[i]))
+    for k, side in enumerate(SIDES):
+        pose = _with_leg(pose, side, traj.legs[i, k])
+    return replace(pose, pelvis_position=_xyz(traj.root[i]))
 
 
-def solve_trajectory(subject: Subject, params: WalkingParams, duration: float) -> Trajectory:
-    """Solve pelvis height (feet on the floor) and progression (no slip) on a fine grid."""
+def _plant(
+    subject: Subject, params: WalkingParams, side: str, t0: float, root: FloatArray, pivots: tuple
+) -> FloatArray:
+    """Return the floor points (2, 3) of the heel and toe pivots of the stance starting at ``t0``."""
+    pose = replace(scripted_pose(subject, params, t0), pelvis_position=_xyz(root))
+    h, g = _foot_frame(subject, pose, side)
+    heel, toe = pivots
+    at = h + g @ (heel - subject.ref_heads[subject.bone("foot" + _SFX[side])])
+    heel_pt = np.array([at[0], at[1], 0.0])
+    toe_pt = heel_pt + np.array([toe[0] - heel[0], toe[1] - heel[1], 0.0])  # the reference foot is flat
+    return np.stack([heel_pt, toe_pt])
+
+
+def _root_at(params: WalkingParams, t: float, speed: float, heights: tuple[float, float]) -> FloatArray:
+    return np.array([pelvis_script(params, t)[2], -speed * t, pelvis_height(params, t, heights)])
+
+
+def solve_trajectory(subject: Subject, params: WalkingParams, duration: float, chunk: int = 96) -> Trajectory:
+    """Solve the walk on a fine grid: pelvis path, planted legs and the floor."""
     dt = 1.0 / (params.fps * params.oversample)
     times = np.arange(int(round(duration / dt)) + 1) * dt
-    min_z, y_now, y_next = _foot_samples(subject, params, times)
+    speed, heights = stance_speed(subject, params), pelvis_heights(subject, params)
+    pivots = {side: foot_pivots(subject, side) for side in SIDES}
+    root = np.array([_root_at(params, t, speed, heights) for t in times])
+    legs = np.empty((len(times), 2, len(_LEG_DOF)))
+    plants: dict[tuple[str, float], FloatArray] = {}
+    warm: dict[str, FloatArray] = {}
+    for i, t in enumerate(times):
+        pose = replace(scripted_pose(subject, params, float(t)), pelvis_position=_xyz(root[i]))
+        for k, side in enumerate(SIDES):
+            scripted = leg_values(pose, side)
+            c = curve_phase(params, side, float(t))
+            plant = None
+            if plant_weight(c) > 0.0:
+                t0 = round(plant_time(params, side, float(t)), 9)
+                if (side, t0) not in plants:
+                    at = _root_at(params, t0, speed, heights)
+                    plants[(side, t0)] = _plant(subject, params, side, t0, at, pivots[side])
+                plant = plants[(side, t0)]
+            now, rot = _foot_frame(subject, pose, side)
+            rot = flattened_foot(rot, c)
+            if plant is not None:  # a planted foot does not turn about the vertical
+                rot = rot_z(-plant_shares(c)[0] * np.degrees(np.arctan2(-rot[0, 1], rot[1, 1]))) @ rot
+            head = leg_target(subject, side, pivots[side], rot, plant, now, c)
+            if plant is None and head[2] == now[2]:
+                legs[i, k] = scripted
+                warm.pop(side, None)
+                continue
+            legs[i, k] = warm[side] = solve_leg(subject, pose, side, head, rot, warm.get(side, scripted))
+    traj = Trajectory(times, root, legs, np.zeros((len(times), 2)))
+    min_z = np.empty((len(times), 2))
+    for start in range(0, len(times), chunk):
+        verts, _ = pose_batch(
+            subject,
+            [trajectory_pose(subject, params, traj, i) for i in range(start, min(start + chunk, len(times)))],
+        )
+        for k, side in enumerate(SIDES):
+            min_z[start : start + len(verts), k] = verts[:, subject.foot_vertices[side], 2].min(axis=1)
     floor = min_z.min(axis=1)
-    tol = params.contact_tolerance_mm / 1000.0
-    # share of support of the left foot: 1 when only it is down, 0.5 when both are level
-    share = np.clip(0.5 + (min_z[:, 1] - min_z[:, 0]) / (2 * tol), 0.0, 1.0)
-    slip = (y_next - y_now) / dt
-    velocity = -(share * slip[:, 0] + (1 - share) * slip[:, 1])
-    y = np.concatenate([[0.0], np.cumsum(velocity[:-1]) * dt])
-    sway = np.array([pelvis_script(params, t)[2] for t in times])
-    root = np.stack([sway, y, -floor], axis=1)
-    return Trajectory(times, root, min_z - floor[:, None])
+    root = root - np.outer(floor, [0.0, 0.0, 1.0])
+    return Trajectory(times, root, legs, min_z - floor[:, None])
 
 
 # --------------------------------------------------------------------- events
@@ -543,9 +742,7 @@ def render_walk(name: str, params: WalkingParams, video_path: str | Path) -> dic
     obliquity = []
     try:
         for f, gi in enumerate(frame_idx):
-            t = float(traj.times[gi])
-            pose = walking_pose(subject, params, t)
-            pose = BodyPose(**{**pose.__dict__, "pelvis_position": tuple(traj.root[gi])})
+            pose = trajectory_pose(subject, params, traj, int(gi))
             verts, heads = pose_batch(subject, [pose])
             joints = named_joints(subject, heads[0], verts[0])
             writer.write(render_body(camera, verts[0], subject.faces, subject.region, params.appearance))
