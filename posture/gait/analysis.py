@@ -31,6 +31,7 @@ from posture.gait.adequacy import assess_footage, step_shortfall
 from posture.gait.contacts import ContactEventDetection
 from posture.gait.events import (
     HEEL_STRIKE,
+    STANCE_S,
     TOE_OFF,
     EventReport,
     GaitEvent,
@@ -400,6 +401,22 @@ def _stances(events: list[GaitEvent], side: Side) -> list[tuple[float, float]]:
     ]
 
 
+def _loading_windows(events: list[GaitEvent], side: Side) -> list[tuple[float, float]]:
+    """Each stance of ``side`` (heel strike to toe off); where its toe off was not found, from its heel
+    strike to the other foot's next heel strike, which holds the single-leg stance (front/back views,
+    where toe offs are often missed)."""
+    found = _stances(events, side)
+    strikes = sorted(e.time_s for e in events if e.kind == HEEL_STRIKE and e.side == side)
+    other = sorted(e.time_s for e in events if e.kind == HEEL_STRIKE and e.side == side.other)
+    for hs in strikes:
+        if any(a == hs for a, _ in found):
+            continue
+        nxt = [t for t in other if hs < t <= hs + STANCE_S[1]]
+        if nxt:
+            found.append((hs, nxt[0]))
+    return sorted(found)
+
+
 def _contacts(xy: np.ndarray, time_s: np.ndarray, events: list[GaitEvent], sign: float) -> list[fs.Contact]:
     out = []
     for side in SIDES:
@@ -420,7 +437,7 @@ def _frontal(
     drop, prog = {}, {}
     for side, sign in ((Side.LEFT, 1.0), (Side.RIGHT, -1.0)):
         st = _stances(events, side)
-        drop[str(side)] = frontal.pelvic_drop(obl, time_s, st, sign).to_dict(2)
+        drop[str(side)] = frontal.pelvic_drop(obl, time_s, _loading_windows(events, side), sign).to_dict(2)
         prog[str(side)] = frontal.foot_progression(
             world[:, HEEL[side]], world[:, TOE[side]], time_s, st, sign, towards
         ).to_dict(1)
@@ -688,7 +705,8 @@ def _with_pelvic_drop(rows: list[StepRow], xy: np.ndarray, t: np.ndarray) -> lis
     out = []
     for r in rows:
         sign = 1.0 if r.side == str(Side.LEFT) else -1.0
-        drop = frontal.stance_drop(obl, t, r.heel_strike_s, r.toe_off_s, sign)
+        end = r.toe_off_s if math.isfinite(r.toe_off_s) else r.next_heel_strike_s  # the step holds the stance
+        drop = frontal.stance_drop(obl, t, r.heel_strike_s, end, sign)
         out.append(StepRow(**{**r.__dict__, "pelvic_drop_deg": drop}))
     return out
 

@@ -86,18 +86,22 @@ def test_a_longer_right_stance_reads_as_a_positive_stance_symmetry_index():
     assert m["stance_time_si_pct"].value == pytest.approx(9.5, abs=3.0)
 
 
-def test_the_rendered_walker_slides_its_heel_so_strikes_read_late_against_its_floor_contact():
-    """The synthetic renders' walker keeps moving its heel forwards on the floor for about 0.1 s after
-    the geometric contact (its scripted legs cannot keep both feet planted); the contact rule times the
-    heel where it stops, 3-4 frames after that contact, and the sliding feet cost some events."""
+def test_side_walk_from_the_rendered_walkers_exact_joints():
+    """The synthetic walker plants its feet; its geometric floor contacts are the truth."""
     seq, truth = truth_sequence("walk_side")
-    heel = np.asarray(truth["frames"]["left_heel_px"])
-    first = next(e for e in truth["events"] if e["side"] == "left" and e["kind"] == "heel_strike")
-    slide = heel[first["frame"] + 5, 0] - heel[first["frame"], 0]
-    assert abs(slide) > 30  # px along the floor after touching it
     result = analyse_gait(seq)
-    hs = _errors(result, truth, "heel_strike") * truth["fps"]
-    assert len(hs) >= 4 and np.all((hs > 2.0) & (hs < 5.0)), hs
+    assert result.view == "side" and [s.direction for s in result.segments] == [truth["direction"]]
+    fps = truth["fps"]
+    hs, to = _errors(result, truth, "heel_strike") * fps, _errors(result, truth, "toe_off") * fps
+    n_truth = {k: sum(e["kind"] == k for e in truth["events"]) for k in ("heel_strike", "toe_off")}
+    assert len(hs) == n_truth["heel_strike"] and len(to) == n_truth["toe_off"]
+    assert len(result.events) == len(hs) + len(to)  # nothing extra
+    # the toe has left the floor ~1 frame before it is 2.5% of the body height from its spot
+    assert np.all(np.abs(hs) < 0.6) and np.all((to > 0.5) & (to < 1.5)), (hs, to)
+    m = result.measures()
+    for side in ("left", "right"):
+        assert m[f"stance_pct_{side}"].value == pytest.approx(truth["summary"][side]["stance_pct"], abs=5.0)
+        assert m[f"heel_strike_share_{side}"].value == 100.0
 
 
 @pytest.mark.parametrize(
@@ -125,11 +129,13 @@ def test_front_walk_from_exact_joints_measures_pelvic_drop():
     result = analyse_gait(seq)
     assert result.view == "front"
     fps = truth["fps"]
-    hs, to = _errors(result, truth, "heel_strike"), _errors(result, truth, "toe_off")
-    # 12 true events; the right foot's first swing is under way at the clip's start and is missed
-    assert len(hs) >= 4 and len(to) >= 5
-    assert np.mean(np.abs(hs)) * fps < 1.0 and np.mean(np.abs(to)) * fps < 1.5
+    hs = _errors(result, truth, "heel_strike")
+    # 6 true heel strikes; the first swing of each foot is under way at the clip's start
+    assert len(hs) >= 4 and np.mean(np.abs(hs)) * fps < 1.0
     m = result.measures()
+    # from the front, toe offs are not trusted (on real walkers most are missed): stance is refused
+    assert m["stance_pct_left"].value is None and "side view" in m["stance_pct_left"].note
+    assert m["cadence_spm"].value is not None
     for side in ("left", "right"):
         drop = m[f"pelvic_drop_deg_{side}"].value
         assert drop is not None and drop == pytest.approx(truth["summary"][side]["pelvic_drop_deg"], abs=1.0)
