@@ -9,12 +9,43 @@ left/right bias; the spread across variants is an honest uncertainty.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 from posture.data.skeleton import MIRROR
-from posture.pose.landmarker import Detections, PoseEstimator
+from posture.pose.landmarker import Detections
+
+
+class Detector(Protocol):
+    """Anything that finds people in an RGB picture (a :class:`PoseEstimator`, a :class:`MemoDetector`)."""
+
+    def detect(self, rgb: np.ndarray, time_s: float = 0.0) -> Detections:
+        """The people found in ``rgb``."""
+        ...
+
+
+class MemoDetector:
+    """A detector that runs the model once per distinct picture (keyed by its pixels).
+
+    The standing check measures a picture and its mirror image; the mirror half
+    asks for many of the same pictures again (the mirror of the mirror is the
+    picture), which this answers from memory, identically.
+    """
+
+    def __init__(self, estimator: Detector) -> None:
+        self._estimator = estimator
+        self._seen: dict[tuple[tuple[int, ...], str], Detections] = {}
+
+    def detect(self, rgb: np.ndarray, time_s: float = 0.0) -> Detections:
+        """The people found in ``rgb`` (from memory when this exact picture was seen)."""
+        pixels = np.ascontiguousarray(rgb)
+        key = (pixels.shape, hashlib.sha1(pixels.tobytes()).hexdigest())
+        if key not in self._seen:
+            self._seen[key] = self._estimator.detect(pixels, time_s)
+        return self._seen[key]
 
 
 @dataclass(frozen=True)
@@ -49,7 +80,7 @@ def _crop_box(xy: np.ndarray, shape: tuple[int, ...], margin: float) -> tuple[in
 
 
 def _detect_pair(
-    rgb: np.ndarray, estimator: PoseEstimator, anchor: np.ndarray, offset: tuple[int, int], name: str
+    rgb: np.ndarray, estimator: Detector, anchor: np.ndarray, offset: tuple[int, int], name: str
 ) -> list[Variant]:
     """The subject in ``rgb`` and in its mirror image, mapped back by ``offset``."""
     out = []
@@ -70,7 +101,7 @@ def _detect_pair(
 
 
 def detect_augmented(
-    rgb: np.ndarray, estimator: PoseEstimator, margins: tuple[float, ...] = (0.15, 0.4)
+    rgb: np.ndarray, estimator: Detector, margins: tuple[float, ...] = (0.15, 0.4)
 ) -> list[Variant]:
     """Find the subject in the image and in crops around it, each also mirrored.
 
