@@ -71,12 +71,18 @@ def _nearest(det: Detections, anchor: np.ndarray | None) -> int | None:
 
 
 def _crop_box(xy: np.ndarray, shape: tuple[int, ...], margin: float) -> tuple[int, int, int, int]:
+    """The box around ``xy`` grown by ``margin`` of its larger side, on whole pixels.
+
+    Rounded outwards (floor, ceil), so that the box of a mirrored point set is
+    exactly the mirrored box: the mirror image's crops are then the mirrors of the
+    picture's crops, and :class:`MemoDetector` answers them from memory.
+    """
     lo, hi = np.nanmin(xy, axis=0), np.nanmax(xy, axis=0)
     pad = margin * (hi - lo).max()
-    x0, y0 = np.maximum(lo - pad, 0).astype(int)
-    x1 = int(min(hi[0] + pad, shape[1]))
-    y1 = int(min(hi[1] + pad, shape[0]))
-    return int(x0), int(y0), x1, y1
+    x0, y0 = (max(int(np.floor(v)), 0) for v in lo - pad)
+    x1 = min(int(np.ceil(hi[0] + pad)), shape[1])
+    y1 = min(int(np.ceil(hi[1] + pad)), shape[0])
+    return x0, y0, x1, y1
 
 
 def _detect_pair(
@@ -117,10 +123,15 @@ def detect_augmented(
     mask = det.masks[k] if det.masks else None
     variants = [Variant("original", det.xy_px[k], det.z[k], det.visibility[k], mask, det.count)]
     anchor = np.nanmean(det.xy_px[k], axis=0)
-    mirror = _detect_pair(rgb, estimator, anchor, (0, 0), "original")[1:]
-    variants += [v for v in mirror if v.name.endswith("-mirror")]
+    mirror = [
+        v for v in _detect_pair(rgb, estimator, anchor, (0, 0), "original")[1:] if v.name.endswith("-mirror")
+    ]
+    variants += mirror
+    # The crops hold the subject as found in the picture and in its mirror image (mapped back):
+    # the same point set, mirrored, for the mirror image.
+    around = np.concatenate([det.xy_px[k], *(v.xy for v in mirror)])
     for margin in margins:
-        x0, y0, x1, y1 = _crop_box(det.xy_px[k], rgb.shape, margin)
+        x0, y0, x1, y1 = _crop_box(around, rgb.shape, margin)
         crop = np.ascontiguousarray(rgb[y0:y1, x0:x1])
         variants += _detect_pair(crop, estimator, anchor, (x0, y0), f"crop{int(margin * 100)}")
     return variants
