@@ -23,7 +23,13 @@ from posture.measures.mirror import combine_measures
 from posture.measures.pelvic_tilt import estimate_anterior_pelvic_tilt
 from posture.measures.pelvis_level import estimate_pelvis_level
 from posture.measures.photo import View, hip_width_px, pelvic_obliquity_deg
-from posture.measures.quality import NEEDS_ANKLES, ankles_seen, fatal_problem, quality_warnings
+from posture.measures.quality import (
+    NEEDS_ANKLES,
+    ankles_seen,
+    fatal_problem,
+    movement_problem,
+    quality_warnings,
+)
 from posture.measures.scale import scale_from_height, scale_from_marker
 from posture.measures.scene import RollEstimate, estimate_roll, find_marker
 from posture.measures.standing import Scale, frontal_measures, sagittal_measures
@@ -139,9 +145,8 @@ class NotMeasurable(ValueError):
         self.nobody = nobody
 
 
-def _detect_picture(name: str, rgb: np.ndarray, detector: Detector) -> Picture | str | None:
+def _gate_picture(name: str, rgb: np.ndarray, variants: list[Variant]) -> Picture | str | None:
     """The picture with its variants, the reason it cannot be measured, or None when nobody is in it."""
-    variants = detect_augmented(rgb, detector)
     if not variants:
         return None
     problem = fatal_problem(variants[0].xy, variants[0].visibility, (rgb.shape[1], rgb.shape[0]))
@@ -158,10 +163,17 @@ def _collect_pictures(
     A picture is kept only when both it and its mirror image can be measured, so
     that a picture and its mirror are always treated alike.
     """
+    detected = [
+        (name, rgb, detect_augmented(rgb, detector), detect_augmented(mirror_image(rgb), detector))
+        for name, rgb in images
+    ]
+    moving = movement_problem([d[2][0].xy for d in detected if d[2]])
+    if moving:
+        raise NotMeasurable(moving, nobody=False)
     pictures, found_someone = [], False
-    for name, rgb in images:
-        direct = _detect_picture(name, rgb, detector)
-        mirror = _detect_picture(name + " (mirrored)", mirror_image(rgb), detector)
+    for name, rgb, variants, mirror_variants in detected:
+        direct = _gate_picture(name, rgb, variants)
+        mirror = _gate_picture(name + " (mirrored)", mirror_image(rgb), mirror_variants)
         if direct is None or mirror is None:
             warnings.append(f"{name}: no person found; picture skipped")
             continue

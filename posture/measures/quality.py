@@ -197,3 +197,44 @@ def ankles_seen(xy: np.ndarray, visibility: np.ndarray, size: tuple[int, int]) -
     """Whether both ankles are inside the picture and confidently seen."""
     ankles = [L.LEFT_ANKLE, L.RIGHT_ANKLE]
     return bool(_in_frame(xy[ankles], size).all() and (visibility[ankles] >= MIN_VISIBILITY).all())
+
+
+#: Between pictures of one standing pose, the hips may travel at most this share of a leg length ...
+MAX_HIP_TRAVEL = 0.25
+#: ... and the feet's horizontal spacing may change by at most this share of a leg length.
+MAX_STEP_CHANGE = 0.2
+#: ... and the legs' length in the picture may change by at most this factor (walking towards the camera).
+MAX_SIZE_CHANGE = 1.12
+
+
+def movement_problem(poses: list[np.ndarray]) -> str | None:
+    """Why several pictures do not show one still pose (the person walks or moves), or ``None``.
+
+    ``poses`` are the subject's (33, 2) landmarks in each picture (same camera).
+    """
+    if len(poses) < 2:
+        return None
+    legs = np.array([leg_length_px(xy) for xy in poses])
+    leg = float(np.nanmedian(legs))
+    if not np.isfinite(leg) or leg <= 0:
+        return None
+    nearer = float(np.nanmax(legs) / np.nanmin(legs))
+    if nearer > MAX_SIZE_CHANGE:
+        return (
+            f"the person moves between the pictures (their size in the picture changes by "
+            f"{100 * (nearer - 1):.0f}%: walking towards or away from the camera): this looks like walking, "
+            "not a standing pose; for a walking clip use `posture gait`, for the standing check ask the "
+            "client to stand still"
+        )
+    hips = np.array([(xy[L.LEFT_HIP] + xy[L.RIGHT_HIP]) / 2 for xy in poses])
+    travel = float(np.nanmax(np.linalg.norm(hips - np.nanmedian(hips, axis=0), axis=1))) / leg
+    spacing = np.array([xy[L.LEFT_ANKLE, 0] - xy[L.RIGHT_ANKLE, 0] for xy in poses]) / leg
+    change = float(np.nanmax(spacing) - np.nanmin(spacing))
+    if travel > MAX_HIP_TRAVEL or change > MAX_STEP_CHANGE:
+        return (
+            f"the person moves between the pictures (the hips travel {100 * travel:.0f}% and the feet's "
+            f"spacing changes by {100 * change:.0f}% of a leg length): this looks like walking, not a "
+            "standing pose; for a walking clip use `posture gait`, for the standing check ask the "
+            "client to stand still"
+        )
+    return None
