@@ -103,9 +103,13 @@ def roll_from_lines(rgb: np.ndarray, exclude: np.ndarray | None = None) -> RollE
     return RollEstimate(median, spread / np.sqrt(max(inliers.sum(), 1)) + 0.1, "lines", int(keep.sum()))
 
 
+#: A marker turned further than this (deg) is taken for a false detection (lettering, patterns), not a roll.
+MAX_MARKER_ROLL_DEG = 30.0
+
+
 def estimate_roll(rgb: np.ndarray, person_mask: np.ndarray | None = None) -> RollEstimate:
-    """Roll from a marker when one is visible, else from scene lines."""
+    """Roll from a marker when one is visible (and about upright), else from scene lines."""
     marker = find_marker(rgb)
-    if marker is not None:
+    if marker is not None and abs(marker.roll_deg) <= MAX_MARKER_ROLL_DEG:
         return RollEstimate(marker.roll_deg, 0.3, "marker")
     return roll_from_lines(rgb, person_mask)
