@@ -260,7 +260,10 @@ def analyse_standing(
     _check_view(pictures[0], settings.view)
     roll = _roll(pictures)
     if not roll.known:
-        warnings.append("camera roll could not be estimated (no straight lines in the scene): assumed level")
+        warnings.append(
+            "camera roll could not be estimated (no straight lines in the scene, or lines that disagree, "
+            "as with a camera tilted down): assumed level; keep the phone level"
+        )
     relabelled = _label_and_level(pictures, view, roll)
     _label_and_level(mirrors, mirror_view(view), _mirrored_roll(roll))
     first = pictures[0]
