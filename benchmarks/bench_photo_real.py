@@ -50,9 +50,13 @@ def load_fetcher() -> ModuleType | None:
 
 
 def _rotate(rgb: np.ndarray, deg: float) -> np.ndarray:
+    """The picture turned by ``deg`` (counter-clockwise), cropped to what stays inside (no new corners)."""
     h, w = rgb.shape[:2]
     turn = cv2.getRotationMatrix2D((w / 2, h / 2), deg, 1.0)
-    return cv2.warpAffine(rgb, turn, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    turned = cv2.warpAffine(rgb, turn, (w, h), flags=cv2.INTER_LINEAR)
+    s = np.sin(np.radians(abs(deg)))
+    dx, dy = int(np.ceil(h * s)), int(np.ceil(w * s))
+    return np.ascontiguousarray(turned[dy : h - dy, dx : w - dx])
 
 
 def _jpeg(rgb: np.ndarray, quality: int) -> np.ndarray:

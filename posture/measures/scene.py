@@ -79,7 +79,7 @@ def _line_segments(rgb: np.ndarray, exclude: np.ndarray | None) -> np.ndarray:
 
 #: A roll from lines larger than this (deg) is taken for perspective (a tilted camera, a slanted
 #: facade), not for a rolled camera: a hand-held phone is rarely rolled this far.
-MAX_LINE_ROLL_DEG = 5.0
+MAX_LINE_ROLL_DEG = 8.0
 #: Vertical and horizontal lines that disagree by more than this (deg) show perspective, not roll.
 MAX_AXIS_DISAGREEMENT_DEG = 2.0
 #: Each family needs at least this share of the lines' total length to be compared.
