@@ -119,7 +119,8 @@ def stance_problem(xy: np.ndarray, size: tuple[int, int]) -> str | None:
     if not side_on and rise > MAX_ANKLE_RISE:
         return (
             f"one foot is ahead of the other (the ankles are {100 * rise:.0f}% of a leg length apart in "
-            f"height): mid-stride or a split stance; {STANCE_REMEDY}"
+            f"height): mid-stride or a split stance, or the camera is not square to the client; "
+            f"{STANCE_REMEDY}, facing the camera"
         )
     return None
 
