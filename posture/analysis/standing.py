@@ -21,7 +21,12 @@ import numpy as np
 from posture.measures.geometry import unroll
 from posture.measures.mirror import combine_measures
 from posture.measures.pelvic_tilt import estimate_anterior_pelvic_tilt
-from posture.measures.pelvis_level import estimate_pelvis_level
+from posture.measures.pelvis_level import (
+    ASYMMETRY_EXTRA_DEG,
+    ASYMMETRY_LIMIT,
+    clothing_asymmetry,
+    estimate_pelvis_level,
+)
 from posture.measures.photo import View, hip_width_px, pelvic_obliquity_deg
 from posture.measures.quality import (
     NEEDS_ANKLES,
@@ -321,11 +326,13 @@ def _refine_pelvis_level(
     """
     landmark = measures["pelvic_obliquity_deg"]
     found = []
+    asymmetry = []
     for pic in pictures:
         xy = _mean_pose(pic, view)
         rgb, xy = level_picture(pic.rgb, xy, roll.roll_deg)
         try:
             est = estimate_pelvis_level(rgb, xy, view, 0.0, landmark.value)
+            asymmetry.append(clothing_asymmetry(rgb, xy))
         except ValueError as exc:
             warnings.append(f"{pic.name}: pixel pelvis level unavailable ({exc}); landmark hips used")
             continue
@@ -343,6 +350,15 @@ def _refine_pelvis_level(
     if not roll.known:
         gain = _roll_sensitivity(pictures[0], view, landmark.value)
         unc = float(np.hypot(unc, gain * UNKNOWN_ROLL_SD_DEG))
+    scores = [a for a in asymmetry if a is not None]
+    asymmetric = bool(scores) and max(scores) > ASYMMETRY_LIMIT
+    if asymmetric:
+        unc = float(np.hypot(unc, ASYMMETRY_EXTRA_DEG))
+        warnings.append(
+            f"the clothes around the hips look different on the left and the right (colour asymmetry "
+            f"{max(scores):.0f}): the hip measures are less certain (uncertainty widened); for the check, "
+            "wear plain clothing that is the same on both sides, no belt, nothing in the pockets"
+        )
     obliquity = float(values.mean())
     note = f"{found[0].method}; {len(found)} picture(s); landmark hips alone: {landmark.value:+.2f} deg"
     _set_obliquity(measures, obliquity, unc, note, pictures, scale)
@@ -352,6 +368,7 @@ def _refine_pelvis_level(
         "landmark_uncertainty_deg": landmark.uncertainty,
         "pixel_obliquity_deg": obliquity,
         "pixel_uncertainty_deg": unc,
+        "clothing_asymmetry": max(scores) if scores else None,
         "pictures": len(found),
     }
 
