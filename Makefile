@@ -61,6 +61,7 @@ bench: $(STAMP)  ## landmark accuracy and speed on the samples
 
 bench-photo: $(STAMP)  ## standing-check accuracy on synthetic bodies with known hip drop
 	$(PY) benchmarks/bench_photo.py --out benchmarks/results/photo.md
+	$(PY) benchmarks/bench_photo_real.py --out benchmarks/results/photo_real.md
 
 bench-gait: $(STAMP)  ## gait event and timing accuracy on synthetic walkers, and speed
 	$(PY) benchmarks/bench_gait.py --out benchmarks/results/gait.md

@@ -1,9 +1,12 @@
 """The standing check: pictures in, measures with uncertainty and quality notes out.
 
 Steps: detect the subject with mirror-paired test-time augmentation in every
-picture; decide the view (or take the user's); make left/right labels agree
-with the view; estimate camera roll from the scene and undo it; find the scale
-(marker or stated height); compute and combine the measures.
+picture and in its mirror image; decide the view (or take the user's); make
+left/right labels agree with the view; estimate camera roll from the scene and
+undo it; find the scale (marker or stated height); compute the measures on the
+pictures and, separately, on their mirror images, and combine the two halves
+so that every left/right measure is exactly mirror-equivariant
+(:mod:`posture.measures.mirror`).
 """
 
 from __future__ import annotations
@@ -16,17 +19,34 @@ import cv2
 import numpy as np
 
 from posture.measures.geometry import unroll
+from posture.measures.mirror import combine_measures
 from posture.measures.pelvic_tilt import estimate_anterior_pelvic_tilt
-from posture.measures.pelvis_level import estimate_pelvis_level
+from posture.measures.pelvis_level import (
+    ASYMMETRY_EXTRA_DEG,
+    ASYMMETRY_LIMIT,
+    clothing_asymmetry,
+    estimate_pelvis_level,
+)
 from posture.measures.photo import View, hip_width_px, pelvic_obliquity_deg
-from posture.measures.quality import NEEDS_ANKLES, ankles_seen, fatal_problem, quality_warnings
+from posture.measures.quality import (
+    NEEDS_ANKLES,
+    ankles_seen,
+    fatal_problem,
+    movement_problem,
+    quality_warnings,
+)
 from posture.measures.scale import scale_from_height, scale_from_marker
 from posture.measures.scene import RollEstimate, estimate_roll, find_marker
 from posture.measures.standing import Scale, frontal_measures, sagittal_measures
 from posture.measures.types import Measure
-from posture.measures.view import detect_view, fix_sides
-from posture.pose.augment import Variant, detect_augmented
-from posture.pose.landmarker import PoseEstimator
+from posture.measures.view import (
+    ViewGuess,
+    fix_sides,
+    mirror_view,
+    symmetric_view,
+    view_evidence,
+)
+from posture.pose.augment import Detector, MemoDetector, Variant, detect_augmented
 
 #: Assumed spread of the camera roll when the scene shows no straight lines (a hand-held phone).
 UNKNOWN_ROLL_SD_DEG = 1.0
@@ -50,6 +70,7 @@ class Picture:
     variants: list[Variant]
     n_people: int
     poses: list[np.ndarray] = field(default_factory=list)
+    mirror: Picture | None = None  # the same picture mirrored left-right, analysed on its own
 
 
 @dataclass(frozen=True)
@@ -74,8 +95,21 @@ def _person_mask(variant: Variant, shape: tuple[int, ...]) -> np.ndarray | None:
     return cv2.dilate(mask, np.ones((k, k), np.uint8)).astype(bool)
 
 
+def mirror_image(rgb: np.ndarray) -> np.ndarray:
+    """The picture mirrored left-right (an exact copy of the pixels, reversed along x)."""
+    return np.ascontiguousarray(rgb[:, ::-1])
+
+
+def _view_guess(pic: Picture) -> ViewGuess:
+    """The view of a picture from its own and its mirror image's landmarks (mirror-equivariant)."""
+    direct = view_evidence(pic.variants[0].xy, pic.variants[0].z)
+    if pic.mirror is None:
+        return symmetric_view(direct, direct.mirrored())
+    return symmetric_view(direct, view_evidence(pic.mirror.variants[0].xy, pic.mirror.variants[0].z))
+
+
 def _decide_view(pictures: list[Picture], requested: View | None) -> tuple[View, str]:
-    guesses = [detect_view(p.variants[0].xy, p.variants[0].z) for p in pictures]
+    guesses = [_view_guess(p) for p in pictures]
     counts = Counter(g.view for g in guesses)
     detected, _ = counts.most_common(1)[0]
     reason = next(g.reason for g in guesses if g.view is detected)
@@ -85,17 +119,26 @@ def _decide_view(pictures: list[Picture], requested: View | None) -> tuple[View,
 
 
 def _scale(pictures: list[Picture], settings: StandingSettings, warnings: list[str]) -> Scale | None:
+    """Millimetres per pixel from a marker (picture or mirror) or the stated height (mean of both halves)."""
     first = pictures[0]
     if settings.marker_mm:
-        marker = find_marker(first.rgb)
+        marker = find_marker(first.rgb) or (find_marker(first.mirror.rgb) if first.mirror else None)
         if marker is not None:
             return scale_from_marker(marker, settings.marker_mm)
         warnings.append("--marker-mm was given but no ArUco marker was found in the first picture")
     if settings.height_mm:
-        try:
-            return scale_from_height(first.poses[0], first.variants[0].mask, settings.height_mm)
-        except ValueError as exc:
-            warnings.append(str(exc))
+        halves = [first] + ([first.mirror] if first.mirror is not None else [])
+        scales = []
+        for pic in halves:
+            try:
+                scales.append(scale_from_height(pic.poses[0], pic.variants[0].mask, settings.height_mm))
+            except ValueError as exc:
+                problem = str(exc)
+        if not scales:
+            warnings.append(problem)
+            return None
+        mm = float(np.mean([sc.mm_per_px for sc in scales]))
+        return Scale(mm, scales[0].method, max(sc.uncertainty_rel for sc in scales))
     return None
 
 
@@ -107,22 +150,47 @@ class NotMeasurable(ValueError):
         self.nobody = nobody
 
 
+def _gate_picture(name: str, rgb: np.ndarray, variants: list[Variant]) -> Picture | str | None:
+    """The picture with its variants, the reason it cannot be measured, or None when nobody is in it."""
+    if not variants:
+        return None
+    problem = fatal_problem(variants[0].xy, variants[0].visibility, (rgb.shape[1], rgb.shape[0]))
+    if problem:
+        return problem
+    return Picture(name, rgb, variants, variants[0].people)
+
+
 def _collect_pictures(
-    images: list[tuple[str, np.ndarray]], estimator: PoseEstimator, warnings: list[str]
+    images: list[tuple[str, np.ndarray]], detector: Detector, warnings: list[str]
 ) -> list[Picture]:
-    """Detect the subject in every picture; skip (with a warning) those that cannot be measured."""
+    """Detect the subject in every picture and its mirror; skip (with a warning) what cannot be measured.
+
+    A picture is kept only when both it and its mirror image can be measured, so
+    that a picture and its mirror are always treated alike.
+    """
+    detected = [
+        (name, rgb, detect_augmented(rgb, detector), detect_augmented(mirror_image(rgb), detector))
+        for name, rgb in images
+    ]
+    moving = movement_problem([d[2][0].xy for d in detected if d[2]])
+    if moving:
+        raise NotMeasurable(moving, nobody=False)
     pictures, found_someone = [], False
-    for name, rgb in images:
-        variants = detect_augmented(rgb, estimator)
-        if not variants:
+    for name, rgb, variants, mirror_variants in detected:
+        direct = _gate_picture(name, rgb, variants)
+        mirror = _gate_picture(name + " (mirrored)", mirror_image(rgb), mirror_variants)
+        if direct is None or mirror is None:
             warnings.append(f"{name}: no person found; picture skipped")
             continue
         found_someone = True
-        problem = fatal_problem(variants[0].xy, variants[0].visibility, (rgb.shape[1], rgb.shape[0]))
-        if problem:
+        problem = direct if isinstance(direct, str) else mirror if isinstance(mirror, str) else None
+        if problem is not None:
             warnings.append(f"{name}: {problem}; picture skipped")
             continue
-        pictures.append(Picture(name, rgb, variants, variants[0].people))
+        assert isinstance(direct, Picture) and isinstance(mirror, Picture)
+        direct.mirror = mirror
+        direct.n_people = max(direct.n_people, mirror.n_people)
+        pictures.append(direct)
     if not pictures:
         raise NotMeasurable("no picture could be measured: " + "; ".join(warnings), nobody=not found_someone)
     return pictures
@@ -130,7 +198,7 @@ def _collect_pictures(
 
 def _check_view(picture: Picture, requested: View | None) -> None:
     """Refuse a requested side view for a frontal picture, or the other way round."""
-    guess = detect_view(picture.variants[0].xy, picture.variants[0].z)
+    guess = _view_guess(picture)
     if requested is not None and requested.is_side != guess.view.is_side:
         raise NotMeasurable(
             f"--view {requested.value} was given, but the picture is a {guess.view.value} view "
@@ -168,10 +236,22 @@ def _measures(
     return measures, quality
 
 
+def _mirrors(pictures: list[Picture]) -> list[Picture]:
+    return [p.mirror for p in pictures if p.mirror is not None]
+
+
+def _mirrored_roll(roll: RollEstimate) -> RollEstimate:
+    return RollEstimate(-roll.roll_deg, roll.uncertainty_deg, roll.method, roll.n_lines)
+
+
 def analyse_standing(
-    images: list[tuple[str, np.ndarray]], estimator: PoseEstimator, settings: StandingSettings
+    images: list[tuple[str, np.ndarray]], estimator: Detector, settings: StandingSettings
 ) -> StandingResult:
     """Run the standing check on pictures of one person in one pose.
+
+    Every measure is taken on the pictures and on their mirror images, and the
+    two are combined (:func:`posture.measures.mirror.combine_measures`): the
+    mirrored pictures give exactly the sign-flipped (side-swapped) answer.
 
     Raises
     ------
@@ -179,13 +259,18 @@ def analyse_standing(
         With a user-facing reason when no picture can be measured.
     """
     warnings: list[str] = []
-    pictures = _collect_pictures(images, estimator, warnings)
+    pictures = _collect_pictures(images, MemoDetector(estimator), warnings)
+    mirrors = _mirrors(pictures)
     view, view_reason = _decide_view(pictures, settings.view)
     _check_view(pictures[0], settings.view)
     roll = _roll(pictures)
     if not roll.known:
-        warnings.append("camera roll could not be estimated (no straight lines in the scene): assumed level")
+        warnings.append(
+            "camera roll could not be estimated (no straight lines in the scene, or lines that disagree, "
+            "as with a camera tilted down): assumed level; keep the phone level"
+        )
     relabelled = _label_and_level(pictures, view, roll)
+    _label_and_level(mirrors, mirror_view(view), _mirrored_roll(roll))
     first = pictures[0]
     size = (first.rgb.shape[1], first.rgb.shape[0])
     warnings += quality_warnings(first.poses[0], first.variants[0].visibility, size, view, settings.view)
@@ -193,16 +278,36 @@ def analyse_standing(
     if crowded > 1:
         warnings.append(f"{crowded} people in view: the tallest person was analysed")
     scale = _scale(pictures, settings, warnings)
-    measures, quality = _measures(pictures, view, roll, scale, warnings)
+    direct, quality = _measures(pictures, view, roll, scale, warnings)
+    mirrored, mirror_quality = _measures(mirrors, mirror_view(view), _mirrored_roll(roll), scale, [])
+    measures = combine_measures(direct, mirrored)
     quality.update(
         {
             "pictures_used": len(pictures),
             "variants_per_picture": [len(p.variants) for p in pictures],
             "sides_relabelled": relabelled,
             "people_in_view": crowded,
+            "mirror": _mirror_quality(direct, mirrored, measures, mirror_quality),
         }
     )
     return StandingResult(view, view_reason, measures, roll, scale, pictures, warnings, quality)
+
+
+def _mirror_quality(
+    direct: dict[str, Measure], mirrored: dict[str, Measure], combined: dict[str, Measure], quality: dict
+) -> dict[str, Any]:
+    """The two halves' values of the headline measures, for the provenance."""
+    out: dict[str, Any] = {"method": "measured on the picture and its mirror image, combined equivariantly"}
+    for name in ("pelvic_obliquity_deg", "shoulder_tilt_deg", "anterior_pelvic_tilt_deg"):
+        if name in combined:
+            out[name] = {
+                "picture": direct[name].value,
+                "mirror_image": mirrored[name].value if name in mirrored else None,
+                "combined": combined[name].value,
+            }
+    if "pelvis_level" in quality:
+        out["pelvis_level_mirror_image"] = quality["pelvis_level"]
+    return out
 
 
 def _refine_pelvis_level(
@@ -221,33 +326,56 @@ def _refine_pelvis_level(
     """
     landmark = measures["pelvic_obliquity_deg"]
     found = []
+    asymmetry = []
     for pic in pictures:
-        xy, _ = fix_sides(pic.variants[0].xy, view)
+        xy = _mean_pose(pic, view)
         rgb, xy = level_picture(pic.rgb, xy, roll.roll_deg)
         try:
             est = estimate_pelvis_level(rgb, xy, view, 0.0, landmark.value)
+            asymmetry.append(clothing_asymmetry(rgb, xy))
         except ValueError as exc:
             warnings.append(f"{pic.name}: pixel pelvis level unavailable ({exc}); landmark hips used")
             continue
         if est is not None:
             found.append(est)
     if not found or landmark.value is None:
-        return {"method": "landmarks only", "landmark_obliquity_deg": landmark.value}
+        return {
+            "method": "landmarks only",
+            "landmark_obliquity_deg": landmark.value,
+            "landmark_uncertainty_deg": landmark.uncertainty,
+        }
     values = np.array([e.obliquity_deg for e in found])
     spread = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
     unc = max(spread, float(np.mean([e.uncertainty_deg for e in found])))
     if not roll.known:
         gain = _roll_sensitivity(pictures[0], view, landmark.value)
         unc = float(np.hypot(unc, gain * UNKNOWN_ROLL_SD_DEG))
+    scores = [a for a in asymmetry if a is not None]
+    asymmetric = bool(scores) and max(scores) > ASYMMETRY_LIMIT
+    if asymmetric:
+        unc = float(np.hypot(unc, ASYMMETRY_EXTRA_DEG))
+        warnings.append(
+            f"the clothes around the hips look different on the left and the right (colour asymmetry "
+            f"{max(scores):.0f}): the hip measures are less certain (uncertainty widened); for the check, "
+            "wear plain clothing that is the same on both sides, no belt, nothing in the pockets"
+        )
     obliquity = float(values.mean())
     note = f"{found[0].method}; {len(found)} picture(s); landmark hips alone: {landmark.value:+.2f} deg"
     _set_obliquity(measures, obliquity, unc, note, pictures, scale)
-    return {"method": found[0].method, "landmark_obliquity_deg": landmark.value, "pictures": len(found)}
+    return {
+        "method": found[0].method,
+        "landmark_obliquity_deg": landmark.value,
+        "landmark_uncertainty_deg": landmark.uncertainty,
+        "pixel_obliquity_deg": obliquity,
+        "pixel_uncertainty_deg": unc,
+        "clothing_asymmetry": max(scores) if scores else None,
+        "pictures": len(found),
+    }
 
 
 def _roll_sensitivity(pic: Picture, view: View, landmark_deg: float) -> float:
     """How many degrees of obliquity one degree of unnoticed camera roll adds (numerically)."""
-    xy, _ = fix_sides(pic.variants[0].xy, view)
+    xy = _mean_pose(pic, view)
     results = []
     for roll in (-1.0, 1.0):
         rgb, turned = level_picture(pic.rgb, xy, roll)
@@ -256,6 +384,11 @@ def _roll_sensitivity(pic: Picture, view: View, landmark_deg: float) -> float:
         results.append(np.nan if est is None else est.obliquity_deg)
     gain = abs(results[1] - results[0]) / 2.0
     return float(gain) if np.isfinite(gain) else 1.0
+
+
+def _mean_pose(pic: Picture, view: View) -> np.ndarray:
+    """The subject's landmarks averaged over the picture's variants (sides fixed, not roll-corrected)."""
+    return np.nanmean([fix_sides(v.xy, view)[0] for v in pic.variants], axis=0)
 
 
 def level_picture(rgb: np.ndarray, xy: np.ndarray, roll_deg: float) -> tuple[np.ndarray, np.ndarray]:
@@ -327,8 +460,32 @@ def _pelvic_tilt(pictures: list[Picture], view: View, roll_deg: float) -> Measur
     return Measure(first.name, mean, first.unit, first.uncertainty, first.meaning, True, note)
 
 
+def _roll_of(pic: Picture) -> RollEstimate:
+    return estimate_roll(pic.rgb, _person_mask(pic.variants[0], pic.rgb.shape))
+
+
+def _picture_roll(pic: Picture) -> RollEstimate:
+    """The roll of one picture from it and its mirror image: exactly opposite for the mirrored picture.
+
+    A marker (readable in one of the two only) wins; else the lines of both are averaged.
+    """
+    direct = _roll_of(pic)
+    if pic.mirror is None:
+        return direct
+    mirror = _mirrored_roll(_roll_of(pic.mirror))
+    for est in (direct, mirror):
+        if est.method == "marker":
+            return est
+    known = [e for e in (direct, mirror) if e.known]
+    if len(known) < 2:
+        return known[0] if known else direct
+    unc = max(direct.uncertainty_deg or 0.0, mirror.uncertainty_deg or 0.0)
+    n_lines = max(direct.n_lines, mirror.n_lines)
+    return RollEstimate((direct.roll_deg + mirror.roll_deg) / 2, unc, direct.method, n_lines)
+
+
 def _roll(pictures: list[Picture]) -> RollEstimate:
-    estimates = [estimate_roll(p.rgb, _person_mask(p.variants[0], p.rgb.shape)) for p in pictures]
+    estimates = [_picture_roll(p) for p in pictures]
     known = [e for e in estimates if e.known]
     if not known:
         return estimates[0]

@@ -113,11 +113,33 @@ def analyse_photos(opts: PhotoOptions) -> PhotoAnalysis:
             error = NoPersonError if exc.nobody else InputError
             raise error(str(exc), ", ".join(opts.inputs)) from exc
     knowledge = load_knowledge()
-    findings = evaluate(result.measures, knowledge)
+    findings, withheld = distinct_findings(evaluate(result.measures, knowledge))
+    result.warnings.extend(withheld)
     recommendations = recommend(findings, knowledge)
     doc = result_document(result, opts, model, findings, recommendations)
     annotated = _annotated(result, opts.blur_faces)
     return PhotoAnalysis(result, findings, recommendations, knowledge, doc, annotated)
+
+
+def distinct_findings(findings: list[Finding]) -> tuple[list[Finding], list[str]]:
+    """The findings whose value lies more than one uncertainty from its reference, and notes on the rest.
+
+    A value within its own uncertainty of level (or of the rule's reference) cannot
+    tell a finding from measurement noise, so it is not presented as one, whatever
+    band it reaches. The distance from the reference is the band's threshold plus
+    the excess beyond it.
+    """
+    kept, notes = [], []
+    for f in findings:
+        distance = f.threshold + f.excess
+        if f.uncertainty is not None and distance <= f.uncertainty:
+            notes.append(
+                f"not reported as a finding: {f.title.lower()} ({f.value:+.2f} ± {f.uncertainty:.2f} "
+                f"{f.unit}) is within its uncertainty of level"
+            )
+            continue
+        kept.append(f)
+    return kept, notes
 
 
 def write_photo(analysis: PhotoAnalysis, out: Path) -> list[Path]:

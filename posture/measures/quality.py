@@ -41,8 +41,9 @@ def fatal_problem(xy: np.ndarray, visibility: np.ndarray, size: tuple[int, int])
     core = [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER]
     inside = _in_frame(xy[core], size)
     if not inside.all():
-        missing = [lm.label for lm, ok in zip(core, inside, strict=True) if not ok]
-        return f"{', '.join(missing)} outside the picture: step back so the whole body is in view"
+        missing = [p for p in parts_out_of_view(xy, np.ones(len(xy)), size) if p in ("shoulders", "hips")]
+        parts = " and ".join(missing or ["hips"])
+        return f"{parts} not in view (the picture is cut off): step back so the whole body is in the picture"
     trunk = trunk_from_vertical_deg(xy)
     if trunk > MAX_TRUNK_DEG:
         return f"the subject is not standing (trunk {trunk:.0f} degrees from vertical): stand for the picture"
@@ -50,9 +51,108 @@ def fatal_problem(xy: np.ndarray, visibility: np.ndarray, size: tuple[int, int])
     torso = hips_y - (xy[L.LEFT_SHOULDER, 1] + xy[L.RIGHT_SHOULDER, 1]) / 2
     knees = xy[[L.LEFT_KNEE, L.RIGHT_KNEE]]
     in_view = _in_frame(knees, size)
-    if in_view.any() and torso > 0 and np.mean(knees[in_view, 1] - hips_y) < MIN_THIGH_DROP * torso:
-        return "the knees are about level with the hips: the subject seems to sit; stand for the picture"
+    if in_view.any() and torso > 0:
+        drops = knees[in_view, 1] - hips_y
+        if np.all(drops < MIN_THIGH_DROP * torso):
+            return "the knees are about level with the hips: the subject seems to sit; stand for the picture"
+        if np.any(drops < MIN_THIGH_DROP * torso):
+            return (
+                "one knee is raised to hip height (a kick, a step or a lunge), not a standing posture: "
+                "ask the client to stand still with the weight on both feet"
+            )
+    return stance_problem(xy, size)
+
+
+#: A knee bent more than this (deg, 180 minus the hip-knee-ankle angle) is not a standing knee.
+MAX_KNEE_BEND_DEG = 25.0
+#: Knees bent this much more on one side than the other: the weight is on one leg.
+MAX_KNEE_BEND_DIFF_DEG = 15.0
+#: Ankles further apart vertically than this share of the leg length (front/back view): one foot forward.
+MAX_ANKLE_RISE = 0.08
+#: Ankles further apart horizontally than this share of the leg length in a side-on picture: mid-stride.
+MAX_SIDE_STRIDE = 0.3
+_LEGS = {"left": (L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), "right": (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)}
+STANCE_REMEDY = "ask the client to stand still, feet side by side and hip-width apart, weight on both feet"
+
+
+def knee_bend_deg(xy: np.ndarray, side: str) -> float:
+    """180° minus the hip-knee-ankle angle in the picture (0 = a straight leg), degrees."""
+    hip, knee, ankle = (xy[j] for j in _LEGS[side])
+    a, b = hip - knee, ankle - knee
+    cos = float(np.dot(a, b) / max(float(np.linalg.norm(a) * np.linalg.norm(b)), 1e-9))
+    return 180.0 - float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+
+
+def leg_length_px(xy: np.ndarray) -> float:
+    """Mean hip-to-ankle distance of the two legs in the picture, pixels."""
+    return float(np.mean([np.linalg.norm(xy[_LEGS[s][0]] - xy[_LEGS[s][2]]) for s in _LEGS]))
+
+
+def stance_problem(xy: np.ndarray, size: tuple[int, int]) -> str | None:
+    """Why the picture does not show a still, two-footed stance (mid-stride, weight on one leg), or ``None``.
+
+    Needs both legs in the picture; judged from the landmarks: a knee bent much
+    more than the other or bent a lot, the feet apart front to back (one ankle
+    clearly lower in a front or back picture, far apart side to side in a side-on one).
+    """
+    legs = [j for joints in _LEGS.values() for j in joints]
+    if not _in_frame(xy[legs], size).all() or not np.isfinite(xy[legs]).all():
+        return None
+    bend = {s: knee_bend_deg(xy, s) for s in _LEGS}
+    if max(bend.values()) > MAX_KNEE_BEND_DEG or abs(bend["left"] - bend["right"]) > MAX_KNEE_BEND_DIFF_DEG:
+        return (
+            f"a knee is bent (left {bend['left']:.0f}, right {bend['right']:.0f} degrees): the weight seems "
+            f"to be on one leg or the client is mid-stride; {STANCE_REMEDY}"
+        )
+    leg = leg_length_px(xy)
+    ankles = xy[[L.LEFT_ANKLE, L.RIGHT_ANKLE]]
+    sideways = abs(ankles[0, 0] - ankles[1, 0]) / leg
+    rise = abs(ankles[0, 1] - ankles[1, 1]) / leg
+    side_on = abs(xy[L.LEFT_SHOULDER, 0] - xy[L.RIGHT_SHOULDER, 0]) < 0.35 * abs(
+        (xy[L.LEFT_SHOULDER, 1] + xy[L.RIGHT_SHOULDER, 1]) / 2 - (xy[L.LEFT_HIP, 1] + xy[L.RIGHT_HIP, 1]) / 2
+    )
+    if side_on and sideways > MAX_SIDE_STRIDE:
+        return (
+            f"the feet are apart front to back ({100 * sideways:.0f}% of a leg length): the client seems "
+            f"to be mid-stride; {STANCE_REMEDY}"
+        )
+    if not side_on and rise > MAX_ANKLE_RISE:
+        return (
+            f"one foot is ahead of the other (the ankles are {100 * rise:.0f}% of a leg length apart in "
+            f"height): mid-stride or a split stance, or the camera is not square to the client; "
+            f"{STANCE_REMEDY}, facing the camera"
+        )
     return None
+
+
+#: Body parts a trainer names, and the landmarks that show them.
+BODY_PARTS: dict[str, tuple[L, ...]] = {
+    "head": (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR),
+    "shoulders": (L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
+    "hips": (L.LEFT_HIP, L.RIGHT_HIP),
+    "knees": (L.LEFT_KNEE, L.RIGHT_KNEE),
+    "feet": (L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL),
+}
+
+
+def parts_out_of_view(xy: np.ndarray, visibility: np.ndarray, size: tuple[int, int]) -> list[str]:
+    """The body parts (head, shoulders, hips, knees, feet) not in the picture or not seen."""
+    out = []
+    for part, joints in BODY_PARTS.items():
+        idx = list(joints)
+        inside = _in_frame(xy[idx], size) & np.isfinite(xy[idx]).all(axis=1)
+        if not inside.all() or np.nanmean(visibility[idx]) < 0.3:
+            out.append(part)
+    return out
+
+
+def framing_remedy(parts: list[str]) -> str:
+    """What to do about the parts out of view."""
+    if parts and set(parts) <= {"feet", "knees"}:
+        return "step back or tilt the camera down so the feet are in the picture"
+    if parts == ["head"]:
+        return "step back or tilt the camera up so the head is in the picture"
+    return "step back so the whole body, head to feet, is in the picture"
 
 
 def quality_warnings(
@@ -61,9 +161,10 @@ def quality_warnings(
     """Warnings about framing, size, posture, view and landmark visibility."""
     out = []
     body = xy[_WHOLE_BODY]
-    outside = [lm.label for lm, ok in zip(_WHOLE_BODY, _in_frame(body, size), strict=True) if not ok]
-    if outside:
-        out.append(f"not the whole body is in the picture ({', '.join(outside)} outside): step back")
+    missing = parts_out_of_view(xy, visibility, size)
+    if missing:
+        parts = " and ".join(missing)
+        out.append(f"not the whole body is in the picture: {parts} not in view; {framing_remedy(missing)}")
     height_share = float(np.ptp(body[:, 1])) / size[1]
     if height_share < MIN_HEIGHT_SHARE:
         out.append(
@@ -97,3 +198,44 @@ def ankles_seen(xy: np.ndarray, visibility: np.ndarray, size: tuple[int, int]) -
     """Whether both ankles are inside the picture and confidently seen."""
     ankles = [L.LEFT_ANKLE, L.RIGHT_ANKLE]
     return bool(_in_frame(xy[ankles], size).all() and (visibility[ankles] >= MIN_VISIBILITY).all())
+
+
+#: Between pictures of one standing pose, the hips may travel at most this share of a leg length ...
+MAX_HIP_TRAVEL = 0.25
+#: ... and the feet's horizontal spacing may change by at most this share of a leg length.
+MAX_STEP_CHANGE = 0.2
+#: ... and the legs' length in the picture may change by at most this factor (walking towards the camera).
+MAX_SIZE_CHANGE = 1.12
+
+
+def movement_problem(poses: list[np.ndarray]) -> str | None:
+    """Why several pictures do not show one still pose (the person walks or moves), or ``None``.
+
+    ``poses`` are the subject's (33, 2) landmarks in each picture (same camera).
+    """
+    if len(poses) < 2:
+        return None
+    legs = np.array([leg_length_px(xy) for xy in poses])
+    leg = float(np.nanmedian(legs))
+    if not np.isfinite(leg) or leg <= 0:
+        return None
+    nearer = float(np.nanmax(legs) / np.nanmin(legs))
+    if nearer > MAX_SIZE_CHANGE:
+        return (
+            f"the person moves between the pictures (their size in the picture changes by "
+            f"{100 * (nearer - 1):.0f}%: walking towards or away from the camera): this looks like walking, "
+            "not a standing pose; for a walking clip use `posture gait`, for the standing check ask the "
+            "client to stand still"
+        )
+    hips = np.array([(xy[L.LEFT_HIP] + xy[L.RIGHT_HIP]) / 2 for xy in poses])
+    travel = float(np.nanmax(np.linalg.norm(hips - np.nanmedian(hips, axis=0), axis=1))) / leg
+    spacing = np.array([xy[L.LEFT_ANKLE, 0] - xy[L.RIGHT_ANKLE, 0] for xy in poses]) / leg
+    change = float(np.nanmax(spacing) - np.nanmin(spacing))
+    if travel > MAX_HIP_TRAVEL or change > MAX_STEP_CHANGE:
+        return (
+            f"the person moves between the pictures (the hips travel {100 * travel:.0f}% and the feet's "
+            f"spacing changes by {100 * change:.0f}% of a leg length): this looks like walking, not a "
+            "standing pose; for a walking clip use `posture gait`, for the standing check ask the "
+            "client to stand still"
+        )
+    return None

@@ -77,6 +77,38 @@ def _line_segments(rgb: np.ndarray, exclude: np.ndarray | None) -> np.ndarray:
     return np.zeros((0, 4)) if lines is None else lines.reshape(-1, 4).astype(float)
 
 
+#: A roll from lines larger than this (deg) is taken for perspective (a tilted camera, a slanted
+#: facade), not for a rolled camera: a hand-held phone is rarely rolled this far.
+MAX_LINE_ROLL_DEG = 8.0
+#: Vertical and horizontal lines that disagree by more than this (deg) show perspective, not roll.
+MAX_AXIS_DISAGREEMENT_DEG = 2.0
+#: Each family needs at least this share of the lines' total length to be compared.
+MIN_FAMILY_SHARE = 0.2
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    order = np.argsort(values)
+    cum = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cum, cum[-1] / 2.0)])
+
+
+def plausible_roll(dev: np.ndarray, length: np.ndarray, vertical: np.ndarray, median: float) -> bool:
+    """Whether the lines' deviations (deg, length-weighted) describe a camera roll.
+
+    A roll turns every line alike: the vertical and the horizontal lines must agree,
+    and the roll must be modest. Converging verticals (a camera tilted down, a
+    building's facade) fail one or the other.
+    """
+    if abs(median) > MAX_LINE_ROLL_DEG:
+        return False
+    total = float(length.sum())
+    families = [f for f in (vertical, ~vertical) if length[f].sum() >= MIN_FAMILY_SHARE * total]
+    if len(families) < 2:
+        return True
+    rolls = [_weighted_median(dev[f], length[f]) for f in families]
+    return abs(rolls[0] - rolls[1]) <= MAX_AXIS_DISAGREEMENT_DEG
+
+
 def roll_from_lines(rgb: np.ndarray, exclude: np.ndarray | None = None) -> RollEstimate:
     """Estimate roll from long near-vertical and near-horizontal scene lines.
 
@@ -94,18 +126,23 @@ def roll_from_lines(rgb: np.ndarray, exclude: np.ndarray | None = None) -> RollE
     keep = np.abs(dev) <= LINE_TOLERANCE_DEG
     if length[keep].sum() < MIN_TOTAL_LENGTH * max(rgb.shape[:2]):
         return RollEstimate(0.0, None, "none", int(keep.sum()))
+    vertical = (np.abs(np.abs(angle) - 90.0) <= LINE_TOLERANCE_DEG)[keep]
     dev, w = dev[keep], length[keep]
-    order = np.argsort(dev)
-    cum = np.cumsum(w[order])
-    median = float(dev[order][np.searchsorted(cum, cum[-1] / 2.0)])
+    median = _weighted_median(dev, w)
+    if not plausible_roll(dev, w, vertical, median):
+        return RollEstimate(0.0, None, "none", int(keep.sum()))
     inliers = np.abs(dev - median) < 2.0
     spread = float(np.sqrt(np.average((dev[inliers] - median) ** 2, weights=w[inliers])))
     return RollEstimate(median, spread / np.sqrt(max(inliers.sum(), 1)) + 0.1, "lines", int(keep.sum()))
 
 
+#: A marker turned further than this (deg) is taken for a false detection (lettering, patterns), not a roll.
+MAX_MARKER_ROLL_DEG = 30.0
+
+
 def estimate_roll(rgb: np.ndarray, person_mask: np.ndarray | None = None) -> RollEstimate:
-    """Roll from a marker when one is visible, else from scene lines."""
+    """Roll from a marker when one is visible (and about upright), else from scene lines."""
     marker = find_marker(rgb)
-    if marker is not None:
+    if marker is not None and abs(marker.roll_deg) <= MAX_MARKER_ROLL_DEG:
         return RollEstimate(marker.roll_deg, 0.3, "marker")
     return roll_from_lines(rgb, person_mask)

@@ -69,3 +69,59 @@ def fix_sides(xy: np.ndarray, view: View) -> tuple[np.ndarray, bool]:
     if sides_consistent(xy, view):
         return xy, False
     return xy[list(MIRROR)], True
+
+
+def mirror_view(view: View) -> View:
+    """The view of the mirrored picture: front and back stay, left and right swap."""
+    return {View.LEFT: View.RIGHT, View.RIGHT: View.LEFT}.get(view, view)
+
+
+@dataclass(frozen=True)
+class ViewEvidence:
+    """What :func:`detect_view` decides on, as numbers that can be averaged over a picture and its mirror.
+
+    ``ratio``: shoulder width over torso height; ``near``: left minus right depth of
+    shoulder and hip (negative: the left side is nearer the camera; flips sign in a
+    mirror image); ``face``: nose depth minus the ears' (negative: facing the camera).
+    """
+
+    ratio: float
+    near: float
+    face: float
+
+    def mirrored(self) -> ViewEvidence:
+        """The evidence as the mirror image shows it."""
+        return ViewEvidence(self.ratio, -self.near, self.face)
+
+
+def view_evidence(xy: np.ndarray, z: np.ndarray) -> ViewEvidence:
+    """The numbers :func:`detect_view` uses, from one person's (33, 2) pixels and (33,) depths."""
+    near = z[[L.LEFT_SHOULDER, L.LEFT_HIP]].sum() - z[[L.RIGHT_SHOULDER, L.RIGHT_HIP]].sum()
+    face = z[L.NOSE] - (z[L.LEFT_EAR] + z[L.RIGHT_EAR]) / 2
+    return ViewEvidence(shoulder_ratio(xy), float(near), float(face))
+
+
+def view_from_evidence(evidence: ViewEvidence) -> ViewGuess:
+    """The view that ``evidence`` shows (the rule of :func:`detect_view`)."""
+    ratio = evidence.ratio
+    if ratio < SIDE_RATIO:
+        view = View.LEFT if evidence.near < 0 else View.RIGHT
+        return ViewGuess(
+            view, f"shoulder width {ratio:.2f} x torso height; {view.value} side nearer the camera"
+        )
+    view = View.FRONT if evidence.face < 0 else View.BACK
+    where = "in front of" if evidence.face < 0 else "behind"
+    return ViewGuess(view, f"shoulder width {ratio:.2f} x torso height; nose {where} the ears")
+
+
+def symmetric_view(direct: ViewEvidence, mirror: ViewEvidence) -> ViewGuess:
+    """The view of a picture from its own evidence and its mirror image's, averaged.
+
+    The mirror's evidence is mapped back first, so the mirrored picture gets the
+    mirrored view exactly.
+    """
+    back = mirror.mirrored()
+    mean = ViewEvidence(
+        (direct.ratio + back.ratio) / 2, (direct.near + back.near) / 2, (direct.face + back.face) / 2
+    )
+    return view_from_evidence(mean)

@@ -184,10 +184,80 @@ class Appearance:
     room: bool = False
     wall: BGR = (200, 205, 210)
     trim: BGR = (90, 80, 70)
+    #: Lighting (the defaults are the original fixed light): the share of the colour that is
+    #: ambient, the strength of the key light (``light_dir``), its colour as BGR gains, and an
+    #: optional second (fill) light from ``fill_dir`` with strength ``fill``.
+    ambient: float = 0.38
+    key: float = 0.62
+    light_colour: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    fill_dir: tuple[float, float, float] = (-0.5, 0.2, 1.0)
+    fill: float = 0.0
+    #: Clothing that differs left to right (None: the same colour on both sides): the colour
+    #: of the shirt and of the shorts on the subject's RIGHT half.
+    shirt_right: BGR | None = None
+    shorts_right: BGR | None = None
+    #: A belt (None: none) 4 cm wide at the top of the shorts, turned by ``belt_angle_deg``
+    #: (positive: higher on the subject's left), and a pocket on the left front of the shorts.
+    belt: BGR | None = None
+    belt_angle_deg: float = 0.0
+    pocket: BGR | None = None
+    #: Background: ``"plain"`` (the gradient), ``"noise"`` (a seeded blotchy texture with
+    #: ``texture_seed``) or the path of a photograph (scaled to cover the picture and turned
+    #: with the camera roll); the floor and the room are drawn over it.
+    background: str = "plain"
+    texture_seed: int = 0
 
     def region_colours(self) -> NDArray[np.float64]:
         """Return the (len(REGIONS), 3) colour table in :data:`REGIONS` order."""
         return np.array([getattr(self, r) for r in REGIONS], dtype=np.float64)
+
+    def paint_colours(self) -> NDArray[np.float64]:
+        """The colour table of :func:`paint_codes`: :data:`REGIONS` then :data:`EXTRA_PAINTS`."""
+        base = {r: getattr(self, r) for r in REGIONS}
+        extra = [getattr(self, name) or base[fallback] for name, fallback in EXTRA_PAINTS]
+        return np.array([*base.values(), *extra], dtype=np.float64)
+
+
+#: Paints beyond :data:`REGIONS`, with the region whose colour they take when unset.
+EXTRA_PAINTS = (
+    ("shirt_right", "shirt"),
+    ("shorts_right", "shorts"),
+    ("belt", "shorts"),
+    ("pocket", "shorts"),
+)
+BELT_WIDTH_M = 0.04
+#: The pocket on the left front: x (subject's left +), height below the waist (m).
+POCKET_X_M = (0.05, 0.14)
+POCKET_BELOW_WAIST_M = (0.06, 0.17)
+
+
+def paint_codes(ref_vertices: FloatArray, region: NDArray[np.int64], look: Appearance) -> NDArray[np.int64]:
+    """Per-vertex paint index into :meth:`Appearance.paint_colours` (the region unless a patch covers it).
+
+    Patches are placed on the body in its reference pose (x: subject's left +, y: back +,
+    z: up), so they move with the body. Without any patch set this is ``region`` itself.
+    """
+    codes = region.copy()
+    x, y, z = ref_vertices[:, 0], ref_vertices[:, 1], ref_vertices[:, 2]
+    shirt, shorts = region == REGIONS.index("shirt"), region == REGIONS.index("shorts")
+    n = len(REGIONS)
+    if look.shirt_right is not None:
+        codes[shirt & (x < 0)] = n
+    if look.shorts_right is not None:
+        codes[shorts & (x < 0)] = n + 1
+    if shorts.any():
+        waist = float(z[shorts].max())
+        front = y < float(np.median(y[shorts]))
+        if look.belt is not None:
+            top = waist + np.tan(np.radians(look.belt_angle_deg)) * x
+            codes[(shorts | shirt) & (z <= top) & (z > top - BELT_WIDTH_M)] = n + 2
+        if look.pocket is not None:
+            inside = (x > POCKET_X_M[0]) & (x < POCKET_X_M[1]) & front
+            below = waist - z
+            codes[shorts & inside & (below > POCKET_BELOW_WAIST_M[0]) & (below < POCKET_BELOW_WAIST_M[1])] = (
+                n + 3
+            )
+    return codes
 
 
 def draw_background(camera: Camera, look: Appearance) -> NDArray[np.uint8]:
@@ -201,13 +271,44 @@ def draw_background(camera: Camera, look: Appearance) -> NDArray[np.uint8]:
     a = np.clip(((xs - w / 2) * -np.sin(r) + (ys - h / 2) * np.cos(r)) / h + 0.5, 0.0, 1.0)[..., None]
     top, bottom = np.array(look.background_top), np.array(look.background_bottom)
     img = ((1 - a) * top + a * bottom).astype(np.uint8)
+    if look.background not in ("plain", "noise"):
+        img = photo_background(look.background, camera)
     floor = floor_polygon(camera)
     if len(floor) >= 3:
         pts = np.round((floor - 0.5) * (1 << _SUBPIXEL_BITS)).astype(np.int32)
         cv2.fillPoly(img, [pts], look.floor, lineType=cv2.LINE_AA, shift=_SUBPIXEL_BITS)
     if look.room:
         draw_room(img, camera, look)
+    if look.background == "noise":
+        img = texture(img, look.texture_seed)
     return img
+
+
+def texture(img: NDArray[np.uint8], seed: int) -> NDArray[np.uint8]:
+    """``img`` with seeded blotches (low-frequency colour changes) and fine grain on it."""
+    rng = np.random.default_rng(seed)
+    h, w = img.shape[:2]
+    coarse = rng.normal(0.0, 1.0, (max(2, h // 80), max(2, w // 80), 3)).astype(np.float32)
+    blotch = cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC)
+    grain = rng.normal(0.0, 6.0, (h, w, 3)).astype(np.float32)
+    out = img.astype(np.float32) * (1.0 + 0.18 * blotch) + grain
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def photo_background(path: str, camera: Camera) -> NDArray[np.uint8]:
+    """A photograph scaled to cover the picture and turned with the camera roll (BGR uint8)."""
+    photo = cv2.imread(path, cv2.IMREAD_COLOR)
+    if photo is None:
+        raise ValueError(f"background picture {path!r} could not be read")
+    h, w = camera.height, camera.width
+    k = 1.15 * max(w / photo.shape[1], h / photo.shape[0])  # a margin, so turning leaves no corners
+    big = cv2.resize(
+        photo, (round(photo.shape[1] * k), round(photo.shape[0] * k)), interpolation=cv2.INTER_AREA
+    )
+    turn = np.asarray(cv2.getRotationMatrix2D((big.shape[1] / 2, big.shape[0] / 2), -camera.roll_deg, 1.0))
+    turn = turn + np.array([[0.0, 0.0, (w - big.shape[1]) / 2], [0.0, 0.0, (h - big.shape[0]) / 2]])
+    out = cv2.warpAffine(big, turn, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    return np.asarray(out, np.uint8)
 
 
 def _poly(img: NDArray[np.uint8], camera: Camera, corners: FloatArray, colour: BGR) -> None:
@@ -277,20 +378,41 @@ def floor_polygon(camera: Camera, half_size_m: float = 30.0) -> FloatArray:
 
 
 def face_colours(
-    cam_verts: FloatArray, faces: NDArray[np.int64], base: FloatArray, light_cam: FloatArray
+    cam_verts: FloatArray,
+    faces: NDArray[np.int64],
+    base: FloatArray,
+    light_cam: FloatArray,
+    look: Appearance | None = None,
+    fill_cam: FloatArray | None = None,
 ) -> tuple[FloatArray, NDArray[np.bool_]]:
     """Return Lambert-shaded face colours (F, 3) and a front-facing mask (F,).
 
     Normals follow the faces' winding; faces pointing away from the camera are culled.
+    ``look`` sets the ambient share, key strength, light colour and fill light
+    (default: the original fixed light); ``fill_cam`` is the fill light's direction.
     """
+    look = look or Appearance()
     a, b, c = (cam_verts[faces[:, k]] for k in range(3))
     normal = np.cross(b - a, c - a)
     normal /= np.linalg.norm(normal, axis=1, keepdims=True) + 1e-12
     centre = (a + b + c) / 3.0
     facing = np.einsum("ij,ij->i", normal, centre) < 0.0
     lambert = np.clip(-(normal @ light_cam), 0.0, 1.0)
-    shade = 0.38 + 0.62 * lambert
-    return np.clip(base * shade[:, None], 0, 255), facing
+    shade = look.ambient + look.key * lambert
+    if look.fill > 0 and fill_cam is not None:
+        shade = shade + look.fill * np.clip(-(normal @ fill_cam), 0.0, 1.0)
+    colours = base * shade[:, None]
+    if look.light_colour != (1.0, 1.0, 1.0):
+        colours = colours * np.asarray(look.light_colour, float)
+    return np.clip(colours, 0, 255), facing
+
+
+def _camera_light(direction: Sequence[float], roll_deg: float) -> FloatArray:
+    """A light direction given for a level camera, as the rolled camera sees it (unit vector)."""
+    light = np.asarray(direction, float)
+    light /= np.linalg.norm(light)
+    r = np.radians(roll_deg)
+    return np.array([[np.cos(r), -np.sin(r), 0.0], [np.sin(r), np.cos(r), 0.0], [0.0, 0.0, 1.0]]) @ light
 
 
 def render_mesh(
@@ -303,12 +425,10 @@ def render_mesh(
 ) -> NDArray[np.uint8]:
     """Paint ``faces`` (far to near) onto ``image`` in place and return it."""
     cam = camera.to_camera(vertices)
-    light = np.asarray(look.light_dir, float)
-    light /= np.linalg.norm(light)
     # light_dir is given for a level camera; a rolled camera sees the scene's light rolled too.
-    r = np.radians(camera.roll_deg)
-    light = np.array([[np.cos(r), -np.sin(r), 0.0], [np.sin(r), np.cos(r), 0.0], [0.0, 0.0, 1.0]]) @ light
-    colours, facing = face_colours(cam, faces, face_base, light)
+    light = _camera_light(look.light_dir, camera.roll_deg)
+    fill_light = _camera_light(look.fill_dir, camera.roll_deg) if look.fill > 0 else None
+    colours, facing = face_colours(cam, faces, face_base, light, look, fill_light)
     uv = np.stack(
         [camera.fx * cam[:, 0] / cam[:, 2] + camera.cx, camera.fy * cam[:, 1] / cam[:, 2] + camera.cy], axis=1
     )
@@ -324,11 +444,22 @@ def render_mesh(
     return image
 
 
-def face_base_colours(faces: NDArray[np.int64], region: NDArray[np.int64], look: Appearance) -> FloatArray:
-    """Return each face's unshaded colour (F, 3) from its vertices' majority region."""
-    r = region[faces]
+def face_base_colours(
+    faces: NDArray[np.int64],
+    region: NDArray[np.int64],
+    look: Appearance,
+    ref_vertices: FloatArray | None = None,
+) -> FloatArray:
+    """Return each face's unshaded colour (F, 3) from its vertices' majority region.
+
+    With ``ref_vertices`` (the reference-pose mesh) the clothing patches of ``look``
+    (left/right colours, belt, pocket) are painted too.
+    """
+    codes = region if ref_vertices is None else paint_codes(ref_vertices, region, look)
+    r = codes[faces]
     major = np.where(r[:, 1] == r[:, 2], r[:, 1], r[:, 0])
-    return look.region_colours()[major]
+    table = look.region_colours() if ref_vertices is None else look.paint_colours()
+    return table[major]
 
 
 def render_body(
@@ -337,11 +468,16 @@ def render_body(
     faces: NDArray[np.int64],
     region: NDArray[np.int64],
     look: Appearance,
+    ref_vertices: FloatArray | None = None,
 ) -> NDArray[np.uint8]:
-    """Render a body over the background and floor; return a BGR uint8 image."""
+    """Render a body over the background and floor; return a BGR uint8 image.
+
+    ``ref_vertices`` (the body in its reference pose) places the clothing patches of ``look``.
+    """
     img = draw_background(camera, look)
     draw_contact_shadow(img, camera, vertices)
-    return render_mesh(img, camera, vertices, faces, face_base_colours(faces, region, look), look)
+    base = face_base_colours(faces, region, look, ref_vertices)
+    return render_mesh(img, camera, vertices, faces, base, look)
 
 
 def draw_contact_shadow(image: NDArray[np.uint8], camera: Camera, vertices: FloatArray) -> None:

@@ -247,5 +247,7 @@ def render_standing(name: str, params: StandingParams) -> tuple[NDArray[np.uint8
     """Render the standing subject of ``params``; return the BGR image and its truth."""
     subject, pose, body = standing_body(params)
     camera = standing_camera(params)
-    image = render_body(camera, body.vertices, body.faces, subject.region, params.appearance)
+    image = render_body(
+        camera, body.vertices, body.faces, subject.region, params.appearance, subject.ref_vertices
+    )
     return image, standing_truth(name, params, subject, pose, body, camera)

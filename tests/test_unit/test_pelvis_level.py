@@ -124,3 +124,14 @@ def test_landmark_value_is_blended_with_the_shipped_weights(view):
     w_landmark, w_tilt = pl.COMBINED_WEIGHTS[view]
     assert both.obliquity_deg == pytest.approx(w_landmark * 1.0 + w_tilt * alone.image_tilt_deg)
     assert both.method == pl.METHOD_COMBINED and alone.method == pl.METHOD
+
+
+def test_clothing_asymmetry_sees_two_coloured_shorts_not_a_symmetric_body():
+    symmetric = _pelvis_picture(0.0)
+    assert pl.clothing_asymmetry(symmetric, _landmarks(View.FRONT)) < 1.0
+    two_colours = symmetric.copy()
+    two_colours[175:250, 200:280] = (40, 160, 60)  # the image-right half of the shorts green
+    score = pl.clothing_asymmetry(two_colours, _landmarks(View.FRONT))
+    assert score > pl.ASYMMETRY_LIMIT
+    assert score == pytest.approx(pl.clothing_asymmetry(np.ascontiguousarray(two_colours[:, ::-1]),
+                                                        _landmarks(View.FRONT)), abs=1e-3)  # fmt: skip

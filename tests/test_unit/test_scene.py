@@ -46,3 +46,17 @@ def test_marker_gives_roll_and_side_length():
     assert marker.roll_deg == pytest.approx(3.0, abs=0.5)
     est = estimate_roll(rolled)
     assert est.method == "marker" and est.roll_deg == pytest.approx(3.0, abs=0.5)
+
+
+def test_roll_needs_vertical_and_horizontal_lines_to_agree():
+    import numpy as np
+
+    from posture.measures.scene import plausible_roll
+
+    dev = np.array([1.0, 1.2, 0.9, 1.1])
+    length = np.ones(4)
+    vertical = np.array([True, True, False, False])
+    assert plausible_roll(dev, length, vertical, 1.0)  # every line turned alike: a roll
+    converging = np.array([4.0, 4.5, 0.1, -0.1])  # verticals lean, horizontals level: perspective
+    assert not plausible_roll(converging, length, vertical, 2.0)
+    assert not plausible_roll(dev + 9.0, length, vertical, 10.0)  # too far for a hand-held phone
