@@ -140,6 +140,16 @@ def _zero_timescale_video(path: Path) -> None:
     path.write_bytes(_edit_mp4(path.read_bytes(), zero))
 
 
+def _audio_only(path: Path) -> None:
+    """An MP4 whose only track is declared a sound track: no picture stream."""
+    _video(12)(path)
+
+    def sound(kind: bytes, body: bytes) -> bytes:
+        return body[:8] + b"soun" + body[12:] if kind == b"hdlr" else body
+
+    path.write_bytes(_edit_mp4(path.read_bytes(), sound))
+
+
 def _fifo(path: Path) -> None:
     os.mkfifo(path)
 
@@ -454,6 +464,7 @@ INPUT_ROWS = [
         "not a readable video",
         ("t.mp4", lambda p: p.write_text("x")),
     ),
+    R("audio-only", "gait {t}/a.mp4 --out {t}/o", 2, "not a readable video", ("a.mp4", _audio_only)),
     R("one-frame-gait", "gait {t}/one.mp4 --out {t}/o", 2, "a single frame", ("one.mp4", _video(1))),
     # cases 8 and 9: frame timing that cannot time a walk
     R(
