@@ -105,28 +105,29 @@ def _walk_frames(keep: Callable[[int], bool]) -> tuple[list[np.ndarray], list[in
     return frames, kept
 
 
-def _variable_rate_walk(path: Path) -> None:
-    """The walking sample with 6 of every 10 frames kept, each keeping its time (a 4-frame gap every 10)."""
-    frames, kept = _walk_frames(lambda i: i % 10 < 6)
-    raw = path.with_name("raw-" + path.name)
-    writer = cv2.VideoWriter(str(raw), cv2.VideoWriter.fourcc(*"mp4v"), 30.0, (640, 360))
-    for frame in frames:
-        writer.write(frame)
-    writer.release()
-    steps = [b - a for a, b in zip(kept, kept[1:], strict=False)] + [1]
+def _thinned_walk(keep: Callable[[int], bool]) -> Callable[[Path], None]:
+    """The walking sample with the frames ``keep`` rejects dropped, the others keeping their times."""
 
-    def retime(kind: bytes, body: bytes) -> bytes:
-        if kind != b"stts":
-            return body
-        delta = struct.unpack(">I", body[12:16])[0]
-        return (
-            body[:4]
-            + struct.pack(">I", len(steps))
-            + b"".join(struct.pack(">II", 1, delta * s) for s in steps)
-        )
+    def make(path: Path) -> None:
+        frames, kept = _walk_frames(keep)
+        raw = path.with_name("raw-" + path.name)
+        writer = cv2.VideoWriter(str(raw), cv2.VideoWriter.fourcc(*"mp4v"), 30.0, (640, 360))
+        for frame in frames:
+            writer.write(frame)
+        writer.release()
+        steps = [b - a for a, b in zip(kept, kept[1:], strict=False)] + [1]
 
-    path.write_bytes(_edit_mp4(raw.read_bytes(), retime))
-    raw.unlink()
+        def retime(kind: bytes, body: bytes) -> bytes:
+            if kind != b"stts":
+                return body
+            delta = struct.unpack(">I", body[12:16])[0]
+            entries = b"".join(struct.pack(">II", 1, delta * s) for s in steps)
+            return body[:4] + struct.pack(">I", len(steps)) + entries
+
+        path.write_bytes(_edit_mp4(raw.read_bytes(), retime))
+        raw.unlink()
+
+    return make
 
 
 def _zero_timescale_video(path: Path) -> None:
@@ -486,7 +487,21 @@ INPUT_ROWS = [
         "gait {t}/vfr.mp4 --out {t}/o",
         2,
         "frames are missing",
-        ("vfr.mp4", _variable_rate_walk),
+        ("vfr.mp4", _thinned_walk(lambda i: i % 10 < 6)),
+    ),
+    R(
+        "frames-dropped-here-and-there",
+        "gait {t}/vfr.mp4 --out {t}/o",
+        2,
+        "frames are missing here and there",
+        ("vfr.mp4", _thinned_walk(lambda i: i % 10 not in (3, 5, 7, 9))),
+    ),
+    R(
+        "every-third-frame-dropped",
+        "gait {t}/vfr.mp4 --out {t}/o",
+        2,
+        "frames are missing here and there",
+        ("vfr.mp4", _thinned_walk(lambda i: i % 3 != 2)),
     ),
     R(
         "nobody-image",
