@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import shutil
+import socket
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -118,19 +120,26 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _host() -> str:
+    """A short tag of this machine (a shared folder may be written from several)."""
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
+
+
 def clean_stale_staging(folder: Path) -> None:
-    """Remove staging folders in ``folder`` left by runs that were killed (their process is gone)."""
+    """Remove staging folders in ``folder`` left by runs on this machine that were killed (process gone)."""
     if not folder.is_dir():
         return
     for leftover in folder.glob(f".*{STAGING_MARK}*"):
-        pid = leftover.name.rsplit(STAGING_MARK, 1)[-1].split("-", 1)[0]
-        if pid.isdigit() and not _pid_alive(int(pid)) and leftover.is_dir():
+        parts = leftover.name.rsplit(STAGING_MARK, 1)[-1].split("-")
+        if len(parts) != 3 or not parts[0].isdigit() or parts[2] != _host():
+            continue
+        if not _pid_alive(int(parts[0])) and leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _stage_for(out: Path) -> Path:
     """Where a run writes before its outputs move into ``out``: inside it, or beside it when missing."""
-    tag = f"{STAGING_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tag = f"{STAGING_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}-{_host()}"
     return out / f".{tag}" if out.is_dir() else out.parent / f".{out.name}{tag}"
 
 

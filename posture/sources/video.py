@@ -183,6 +183,11 @@ GAP_FACTOR = 1.5
 GAP_MIN_S = 0.1
 #: A clip whose gaps add up to more than this share of its duration is refused.
 MAX_GAP_SHARE = 0.15
+#: An interval is irregular when it differs from the median of its 7 neighbours by more than this share.
+IRREGULAR_BY = 0.4
+#: A clip with more irregular intervals than this share is refused: frames dropped here and there (the
+#: walking sample with every third frame dropped gave 76 instead of 108 steps/min and false asymmetries).
+MAX_IRREGULAR_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -206,6 +211,9 @@ class FrameTiming:
         intervals or more and at least :data:`GAP_MIN_S` long, where frames are missing.
     longest_gap_s
         The longest interval between two frames, seconds.
+    irregular_share
+        Share (0..1) of the intervals that differ from the median of their neighbours by more
+        than :data:`IRREGULAR_BY` (frames dropped here and there; jitter stays below it).
     """
 
     n_frames: int
@@ -215,6 +223,7 @@ class FrameTiming:
     interval_s: float | None
     gap_share: float
     longest_gap_s: float
+    irregular_share: float = 0.0
 
 
 def frame_times(path: str | Path) -> np.ndarray:
@@ -243,7 +252,16 @@ def frame_timing(time_s: np.ndarray, header_fps: float | None) -> FrameTiming:
     share = float(gaps.sum() / duration) if duration > 0 else 0.0
     median = float(np.median(dt))
     fps = 1.0 / median if median > 0 else None
-    return FrameTiming(len(time_s), duration, header_fps, fps, interval, share, float(dt.max()))
+    irregular = _irregular_share(dt)
+    return FrameTiming(len(time_s), duration, header_fps, fps, interval, share, float(dt.max()), irregular)
+
+
+def _irregular_share(dt: np.ndarray, half: int = 3) -> float:
+    """Share of the intervals ``dt`` off their neighbourhood's median by over :data:`IRREGULAR_BY`."""
+    padded = np.pad(dt, half, mode="edge")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    local = np.median(windows, axis=1)
+    return float(np.mean(np.abs(dt - local) > IRREGULAR_BY * local))
 
 
 def check_frame_timing(timing: FrameTiming, name: str | Path) -> None:
@@ -255,7 +273,9 @@ def check_frame_timing(timing: FrameTiming, name: str | Path) -> None:
         The header's or the timestamps' frame rate is outside :data:`MIN_FPS` .. :data:`MAX_FPS` (a
         wrong header makes a walk last a fraction of a second, or a broken one decodes one frame),
         or gaps cover more than :data:`MAX_GAP_SHARE` of the clip (events there could be timed only
-        to within the gap: a false asymmetry).
+        to within the gap: a false asymmetry), or more than :data:`MAX_IRREGULAR_SHARE` of the
+        intervals are irregular (frames dropped here and there gave a wrong cadence and false
+        asymmetries on the walking sample).
     """
     for what, fps in (("the header states", timing.header_fps), ("its timestamps give", timing.fps)):
         if fps is not None and not MIN_FPS <= fps <= MAX_FPS:
@@ -275,6 +295,13 @@ def check_frame_timing(timing: FrameTiming, name: str | Path) -> None:
             f"frames are missing: {100 * timing.gap_share:.0f}% of the clip lies in gaps of up to "
             f"{1000 * timing.longest_gap_s:.0f} ms (frame interval {interval_ms:.0f} ms), too many to time "
             "steps from; record at a constant frame rate",
+            name,
+        )
+    if timing.irregular_share > MAX_IRREGULAR_SHARE:
+        raise InputError(
+            f"frames are missing here and there: {100 * timing.irregular_share:.0f}% of the intervals "
+            f"between frames are irregular (frame interval {1000 * (timing.interval_s or 0.0):.0f} ms), "
+            "which makes step timing unreliable; record at a constant frame rate",
             name,
         )
 
