@@ -37,7 +37,7 @@ MIN_OTHER_S = 0.2
 #: Width (s) of the window over which cue frames are counted.
 WINDOW_S = 0.5
 #: Share of a window's frames with a cue that makes its centre crowded.
-MIN_SHARE = 0.1
+MIN_SHARE = 0.25
 #: Events closer than this (s) to a crowded frame are not reported.
 GUARD_S = 0.25
 #: Distance from the picture's edges, in body heights, within which a body may be cut off.

@@ -49,13 +49,13 @@ def test_a_leg_longer_than_the_other_by_more_than_the_limit_is_a_mismatch():
 def test_a_stretch_is_crowded_where_cues_come_densely_not_for_one_odd_frame():
     t = np.arange(90) / 30.0
     cues = np.zeros(90, bool)
-    cues[10] = True  # one odd frame: 1 of 15-16 frames in its window, under 10%
-    cues[[50, 52, 55]] = True  # three within half a second
+    cues[[10, 13, 17]] = True  # three odd frames within half a second: 3 of 15-16, under 25%
+    cues[[50, 51, 52, 54, 55]] = True  # five within half a second
     crowded = crowding.crowded_stretches(cues, t)
     assert not crowded[:40].any()
-    assert crowded[50:56].all() and not crowded[70:].any()
+    assert crowded[51:55].all() and not crowded[70:].any()
     assert crowding.near_crowding(t, crowded, 50 / 30 - 0.2)
-    assert not crowding.near_crowding(t, crowded, 10 / 30)
+    assert not crowding.near_crowding(t, crowded, 13 / 30)
 
 
 def test_masked_frames_lose_only_their_leg_and_foot_landmarks():
