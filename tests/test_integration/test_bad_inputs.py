@@ -467,6 +467,15 @@ INPUT_ROWS = [
     ),
     R("audio-only", "gait {t}/a.mp4 --out {t}/o", 2, "not a readable video", ("a.mp4", _audio_only)),
     R("one-frame-gait", "gait {t}/one.mp4 --out {t}/o", 2, "a single frame", ("one.mp4", _video(1))),
+    # case 7: a walking clip is not a standing photo
+    R(
+        "walking-clip-to-photo",
+        "photo {t}/walk.mp4 --out {t}/o",
+        2,
+        "use `posture gait`",
+        ("walk.mp4", lambda p: p.write_bytes(WALK.read_bytes())),
+        model=True,
+    ),
     # cases 8 and 9: frame timing that cannot time a walk
     R(
         "bogus-frame-rate",
