@@ -38,6 +38,10 @@ from posture.data.skeleton import Side
 from posture.gait.conditioning import nan_runs
 from posture.gait.events import HEEL_STRIKE, TOE_OFF, EventReport, GaitEvent
 
+#: Frames the foot must be seen moving before it arrives (after it leaves) for the event to count:
+#: an arrival at a clip's or a track's edge is the filter's edge or a fragment's start, not a contact.
+EDGE_FRAMES = 3
+
 
 @dataclass(frozen=True)
 class ContactSettings:
@@ -168,8 +172,8 @@ def _leave_backwards(track: np.ndarray, spot: np.ndarray, start: int, radius: fl
     i = start
     while i > 0 and np.isfinite(dist[i - 1]) and dist[i - 1] <= radius:
         i -= 1
-    if i == 0 or not np.isfinite(dist[i - 1]) or not dist[i] <= radius:
-        return None  # the stance was already under way when the foot was first seen
+    if i < EDGE_FRAMES or not np.isfinite(dist[i - EDGE_FRAMES : i]).all() or not dist[i] <= radius:
+        return None  # the stance was under way when the foot was first seen, or its arrival was not seen
     return (i - 1) + float((dist[i - 1] - radius) / (dist[i - 1] - dist[i]))
 
 
@@ -180,6 +184,10 @@ def _leave_forwards(track: np.ndarray, spot: np.ndarray, start: int, radius: flo
     j = start
     while j < last and np.isfinite(dist[j + 1]) and dist[j + 1] <= radius:
         j += 1
-    if j == last or not np.isfinite(dist[j + 1]) or not dist[j] <= radius:
-        return None  # the clip ends (or the foot is lost) before the toe leaves
+    if (
+        j > last - EDGE_FRAMES
+        or not np.isfinite(dist[j + 1 : j + 1 + EDGE_FRAMES]).all()
+        or not dist[j] <= radius
+    ):
+        return None  # the clip ends (or the foot is lost) before the toe is seen leaving
     return j + float((radius - dist[j]) / (dist[j + 1] - dist[j]))
