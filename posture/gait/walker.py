@@ -137,9 +137,7 @@ def _running_median(values: np.ndarray, n: int) -> np.ndarray:
 def _shifted_diff(values: np.ndarray, n: int) -> np.ndarray:
     """(T,) ``values[t + n/2] - values[t - n/2]``, both ends kept inside the finite run that holds ``t``."""
     out = np.full(values.shape[0], np.nan)
-    finite = np.isfinite(values)
-    edges = np.flatnonzero(np.diff(np.r_[0, finite.astype(int), 0]))
-    for start, stop in zip(edges[::2], edges[1::2], strict=True):
+    for start, stop in cond.nan_runs(np.isfinite(values)):
         idx = np.arange(start, stop)
         hi = np.minimum(idx + n // 2, stop - 1)
         lo = np.maximum(idx - n // 2, start)
