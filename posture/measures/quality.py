@@ -99,10 +99,11 @@ def stance_problem(xy: np.ndarray, size: tuple[int, int]) -> str | None:
     if not _in_frame(xy[legs], size).all() or not np.isfinite(xy[legs]).all():
         return None
     bend = {s: knee_bend_deg(xy, s) for s in _LEGS}
+    seen: list[str] = []
     if max(bend.values()) > MAX_KNEE_BEND_DEG or abs(bend["left"] - bend["right"]) > MAX_KNEE_BEND_DIFF_DEG:
-        return (
+        seen.append(
             f"a knee is bent (left {bend['left']:.0f}, right {bend['right']:.0f} degrees): the weight seems "
-            f"to be on one leg or the client is mid-stride; {STANCE_REMEDY}"
+            f"to be on one leg or the client is mid-stride"
         )
     leg = leg_length_px(xy)
     ankles = xy[[L.LEFT_ANKLE, L.RIGHT_ANKLE]]
@@ -111,18 +112,19 @@ def stance_problem(xy: np.ndarray, size: tuple[int, int]) -> str | None:
     side_on = abs(xy[L.LEFT_SHOULDER, 0] - xy[L.RIGHT_SHOULDER, 0]) < 0.35 * abs(
         (xy[L.LEFT_SHOULDER, 1] + xy[L.RIGHT_SHOULDER, 1]) / 2 - (xy[L.LEFT_HIP, 1] + xy[L.RIGHT_HIP, 1]) / 2
     )
+    remedy = STANCE_REMEDY
     if side_on and sideways > MAX_SIDE_STRIDE:
-        return (
+        seen.append(
             f"the feet are apart front to back ({100 * sideways:.0f}% of a leg length): the client seems "
-            f"to be mid-stride; {STANCE_REMEDY}"
+            f"to be mid-stride"
         )
     if not side_on and rise > MAX_ANKLE_RISE:
-        return (
+        seen.append(
             f"one foot is ahead of the other (the ankles are {100 * rise:.0f}% of a leg length apart in "
-            f"height): mid-stride or a split stance, or the camera is not square to the client; "
-            f"{STANCE_REMEDY}, facing the camera"
+            f"height): mid-stride or a split stance, or the camera is not square to the client"
         )
-    return None
+        remedy = f"{STANCE_REMEDY}, facing the camera"
+    return f"{'; '.join(seen)}; {remedy}" if seen else None
 
 
 #: Body parts a trainer names, and the landmarks that show them.

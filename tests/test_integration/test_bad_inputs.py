@@ -1075,8 +1075,13 @@ def test_a_walk_too_short_for_a_cadence_says_so():
     """Case 17: no "cadence None steps/min"."""
     from posture.commands.gait import GaitOptions, gait_summary
 
-    doc = {"view": {"view": "side"}, "subject": {"track_id": 0}, "events": [], "findings": [],
-           "spatiotemporal": {"cadence_spm": {"mean": None}, "left": {}, "right": {}}}  # fmt: skip
+    doc = {
+        "view": {"view": "side"},
+        "subject": {"track_id": 0, "reason": "given with --subject"},
+        "events": [],
+        "findings": [],
+        "spatiotemporal": {"cadence_spm": {"mean": None}, "left": {}, "right": {}},
+    }
     first = gait_summary(doc, GaitOptions(input="short.mp4"))[0]
     assert "None" not in first and "cadence not measured" in first
 

@@ -43,7 +43,7 @@ def test_a_walking_clip_is_refused_with_a_pointer_to_gait(tmp_path, capsys, clip
     [
         ("walk_side.mp4", 37, "the feet are apart front to back"),  # side-on, mid-stride
         ("walk_side.mp4", 0, "a knee is bent"),  # swing leg bent: weight on one leg
-        ("walk_front.mp4", 28, "one foot is ahead of the other"),  # towards the camera, mid-stride
+        ("walk_front.mp4", 30, "one foot is ahead of the other"),  # towards the camera, mid-stride
     ],
 )
 def test_a_mid_stride_picture_is_refused_with_the_remedy(tmp_path, capsys, clip, index, text):
