@@ -3,7 +3,7 @@
 MediaPipe returns the people in a frame in no stable order. :class:`Tracker`
 gives each person one id for the whole clip: detections are matched to tracks
 by predicted position (constant velocity), body size and clothing colour
-(a hue-saturation histogram of the torso), with an optimal assignment. A track
+(a hue-saturation histogram of the torso), surest match first. A track
 that is lost for a short while keeps its id; a person who leaves and comes back
 within ``reid_window_s`` is recognised again by size and colour.
 """
@@ -14,13 +14,15 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from posture.data.sequence import PoseSequence
 from posture.data.skeleton import Landmark
 
 _TORSO = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.RIGHT_HIP, Landmark.LEFT_HIP]
 _NO_MATCH = 1e6
+#: A detection within this |log| of the track's size is the whole person; smaller ones (half a
+#: skeleton) keep the id but do not change the track's velocity.
+WHOLE_SCALE = 0.25
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Track:
     scale: float
     appearance: np.ndarray | None
     last_time: float
+    hits: int = 1
 
 
 @dataclass(frozen=True)
@@ -95,9 +98,28 @@ class Tracker:
         A lost track can be re-identified for this long after it was last seen.
     gate
         Largest accepted distance from the predicted position, in body scales.
+    predict_s
+        The prediction follows the track's velocity for at most this long.
+    confirm_hits, tentative_gap_s
+        A track seen fewer than ``confirm_hits`` times is tentative: it is kept only
+        while it is seen again within ``tentative_gap_s`` and is never re-identified.
+        On real clips the model now and then returns a skeleton that spans two
+        people or half a person for a frame; without this, such a one-frame track
+        keeps a wide gate for a second and takes over the next person who passes.
     """
 
-    def __init__(self, max_gap_s: float = 1.0, reid_window_s: float = 30.0, gate: float = 1.5) -> None:
+    def __init__(
+        self,
+        max_gap_s: float = 1.0,
+        reid_window_s: float = 30.0,
+        gate: float = 1.5,
+        confirm_hits: int = 3,
+        tentative_gap_s: float = 0.15,
+        predict_s: float = 0.2,
+    ) -> None:
+        self.predict_s = predict_s
+        self.confirm_hits = confirm_hits
+        self.tentative_gap_s = tentative_gap_s
         self.max_gap_s = max_gap_s
         self.reid_window_s = reid_window_s
         self.gate = gate
@@ -108,8 +130,12 @@ class Tracker:
         dt = time_s - track.last_time
         size = abs(np.log(feat.scale / track.scale))
         look = _appearance_distance(track.appearance, feat.appearance)
+        if track.hits < self.confirm_hits and dt > self.tentative_gap_s:
+            return _NO_MATCH
         if dt <= self.max_gap_s:
-            pred = track.centre + track.velocity * dt
+            # constant velocity for a short while only: a velocity learnt from a few jittery frames,
+            # carried over a second, would send the prediction onto whoever walks past
+            pred = track.centre + track.velocity * min(dt, self.predict_s)
             dist = float(np.linalg.norm(pred - feat.centre)) / track.scale
             ok = dist < self.gate + dt * 2.0 and size < 0.7
             return dist + size + 2.0 * look if ok else _NO_MATCH
@@ -120,8 +146,10 @@ class Tracker:
 
     def _update_track(self, track: Track, feat: PersonFeatures, time_s: float) -> None:
         dt = time_s - track.last_time
+        whole = abs(np.log(feat.scale / track.scale)) < WHOLE_SCALE
         if 0 < dt <= self.max_gap_s:
-            track.velocity = 0.5 * track.velocity + 0.5 * (feat.centre - track.centre) / dt
+            if whole:  # a half skeleton's torso jumps about: no velocity from it
+                track.velocity = 0.5 * track.velocity + 0.5 * (feat.centre - track.centre) / dt
         else:
             track.velocity = np.zeros(2)
         track.centre = feat.centre
@@ -130,6 +158,7 @@ class Tracker:
             old = track.appearance
             track.appearance = feat.appearance if old is None else 0.9 * old + 0.1 * feat.appearance
         track.last_time = time_s
+        track.hits += 1
 
     def _new_track(self, feat: PersonFeatures, time_s: float) -> Track:
         track = Track(self._next_id, feat.centre, np.zeros(2), feat.scale, feat.appearance, time_s)
@@ -150,19 +179,54 @@ class Tracker:
             The frame's pixels, for clothing colour; optional.
         """
         feats = [person_features(xy, rgb) for xy in xy_people]
+        self.tracks = [
+            t
+            for t in self.tracks
+            if t.hits >= self.confirm_hits or time_s - t.last_time <= self.tentative_gap_s
+        ]
         live = [t for t in self.tracks if time_s - t.last_time <= self.reid_window_s]
         ids = [-1] * len(feats)
         if live and feats:
             cost = np.array([[self._cost(t, f, time_s) for f in feats] for t in live])
-            rows, cols = linear_sum_assignment(cost)
-            for r, c in zip(rows, cols, strict=True):
-                if cost[r, c] < _NO_MATCH:
-                    self._update_track(live[r], feats[c], time_s)
-                    ids[c] = live[r].track_id
+            # confirmed tracks choose first: a person seen twice at once (a half skeleton beside the
+            # whole one) must not hand their own track to the newcomer
+            tentative = np.array([t.hits < self.confirm_hits for t in live])
+            for rows in (np.flatnonzero(~tentative), np.flatnonzero(tentative)):
+                free = [c for c in range(len(feats)) if ids[c] < 0]
+                if rows.size == 0 or not free:
+                    continue
+                for r, c in greedy_matches(cost[np.ix_(rows, free)], _NO_MATCH):
+                    track = live[int(rows[r])]
+                    self._update_track(track, feats[free[c]], time_s)
+                    ids[free[c]] = track.track_id
         for c, feat in enumerate(feats):
             if ids[c] < 0:
                 ids[c] = self._new_track(feat, time_s).track_id
         return ids
+
+
+def greedy_matches(cost: np.ndarray, no_match: float) -> list[tuple[int, int]]:
+    """(row, column) pairs taken cheapest first, each row and column once, none costing ``no_match``.
+
+    Not an optimal assignment on purpose: the optimum of the summed cost would rather
+    make two doubtful matches than one sure one and leave a detection unmatched (a
+    partial skeleton of the walker then pushes the walker's own detection onto a
+    bystander's track). The surest match is taken first and is never undone.
+    """
+    order = np.argsort(cost, axis=None, kind="stable")
+    rows_used: set[int] = set()
+    cols_used: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for flat in order:
+        r, c = divmod(int(flat), cost.shape[1])
+        if cost[r, c] >= no_match:
+            break
+        if r in rows_used or c in cols_used:
+            continue
+        rows_used.add(r)
+        cols_used.add(c)
+        pairs.append((r, c))
+    return pairs
 
 
 @dataclass(frozen=True)

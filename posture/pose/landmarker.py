@@ -192,6 +192,11 @@ class PoseEstimator:
 #: found twice.
 DUPLICATE_IOU = 0.6
 DUPLICATE_SPREAD = 0.1
+#: A skeleton whose box lies this much inside a larger one's, with its torso centre within
+#: DUPLICATE_CENTRE of the larger one's height of that one's, is a part of that person found again.
+DUPLICATE_INSIDE = 0.85
+DUPLICATE_CENTRE = 0.2
+_TORSO_POINTS = [11, 12, 23, 24]
 
 
 def _box(xy: np.ndarray) -> np.ndarray:
@@ -214,20 +219,52 @@ def _same_person(a: np.ndarray, b: np.ndarray, box_a: np.ndarray, box_b: np.ndar
     return bool(np.isfinite(spread) and spread < DUPLICATE_SPREAD * height)
 
 
+def _inside(small: np.ndarray, big: np.ndarray) -> float:
+    """Share of box ``small``'s area that lies inside box ``big``."""
+    w = min(small[2], big[2]) - max(small[0], big[0])
+    h = min(small[3], big[3]) - max(small[1], big[1])
+    area = (small[2] - small[0]) * (small[3] - small[1])
+    return float(max(w, 0.0) * max(h, 0.0) / area) if area > 0 else 1.0
+
+
+def _part_of(a: np.ndarray, b: np.ndarray, box_a: np.ndarray, box_b: np.ndarray) -> bool:
+    """Whether skeleton ``a`` is a half skeleton of the person ``b`` (its box inside b's, same torso)."""
+    area_a = (box_a[2] - box_a[0]) * (box_a[3] - box_a[1])
+    area_b = (box_b[2] - box_b[0]) * (box_b[3] - box_b[1])
+    if area_a >= area_b or _inside(box_a, box_b) < DUPLICATE_INSIDE:
+        return False
+    with np.errstate(invalid="ignore"):
+        centre_a = np.nanmean(a[_TORSO_POINTS], axis=0)
+        centre_b = np.nanmean(b[_TORSO_POINTS], axis=0)
+    dist = float(np.linalg.norm(centre_a - centre_b))
+    return bool(np.isfinite(dist) and dist < DUPLICATE_CENTRE * (box_b[3] - box_b[1]))
+
+
 def drop_duplicates(found: Detections, max_iou: float = DUPLICATE_IOU) -> Detections:
     """The detections without second copies of one person (the copy with the lower mean visibility goes).
 
     With several poses asked for, the model sometimes fits two skeletons to one
     person; the tracker would then give that person two ids, which swap from frame
-    to frame and split the walker into fragments.
+    to frame and split the walker into fragments. On real clips the second copy is
+    often a half skeleton inside the whole one (legs folded up into the trunk); the
+    half one goes whatever its visibility.
     """
     if found.count < 2:
         return found
-    boxes = [_box(xy) for xy in found.xy_px]
+    xy = found.xy_px
+    boxes = [_box(p) for p in xy]
+    parts = {
+        i
+        for i in range(found.count)
+        for j in range(found.count)
+        if i != j and _part_of(xy[i], xy[j], boxes[i], boxes[j])
+    }
     order = np.argsort(-np.nanmean(found.visibility, axis=1))
     keep: list[int] = []
     for i in order:
-        if not any(_same_person(found.xy_px[i], found.xy_px[j], boxes[i], boxes[j], max_iou) for j in keep):
+        if i in parts:
+            continue
+        if not any(_same_person(xy[i], xy[j], boxes[i], boxes[j], max_iou) for j in keep):
             keep.append(int(i))
     if len(keep) == found.count:
         return found

@@ -2,7 +2,7 @@ import cv2
 import numpy as np
 
 from posture.data.skeleton import Landmark
-from posture.data.tracking import Tracker, select_subject, torso_appearance
+from posture.data.tracking import Tracker, greedy_matches, select_subject, torso_appearance
 from tests.conftest import make_sequence, stencil_person
 
 TORSO = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.RIGHT_HIP, Landmark.LEFT_HIP]
@@ -68,3 +68,47 @@ def test_select_subject_prefers_longest_and_largest():
     choice = select_subject(make_sequence(np.stack([small, big], axis=1)))
     assert choice.track_id == 1
     assert "seen in 7 of 10 frames" in choice.reason
+
+
+def test_the_surest_match_is_taken_first():
+    # tracks: the walker, a bystander; detections: half of the walker, the whole walker. The least
+    # summed cost would give the walker's half to the walker and the whole walker to the bystander.
+    cost = np.array([[1.2, 0.1], [1e6, 1.9]])
+    assert greedy_matches(cost, 1e6) == [(0, 1)]
+
+
+def _half(xy: np.ndarray) -> np.ndarray:
+    """A half skeleton of one person: the legs folded up into the trunk (as the model does on real clips)."""
+    out = xy.copy()
+    centre = np.nanmean(xy[TORSO], axis=0)
+    return centre + 0.45 * (out - centre) + np.array([6.0, -20.0])
+
+
+def test_a_walker_seen_twice_for_a_moment_keeps_their_id_beside_a_lost_bystander():
+    """A bystander jumps out of view; a moment later the walker passes below where they were and
+    the model returns the walker twice (whole and half) for two frames: the whole walker stays
+    with the walker's track and nobody inherits the bystander's."""
+    tracker = Tracker()
+    walker_ids, bystander = [], None
+    for t in range(60):
+        walker = stencil_person(40 + 6 * t, 200)
+        people = [walker]
+        if t < 30:
+            people.append(stencil_person(260 + 3 * (t % 4), 20 + 12 * (t % 3)))  # jumping on a box
+        if t in (34, 35):
+            people.insert(0, _half(walker))
+        ids = tracker.update(np.stack(people), t / 30)
+        walker_ids.append(ids[people.index(walker) if t not in (34, 35) else 1])
+        if t == 0:
+            bystander = ids[1]
+    assert set(walker_ids) == {walker_ids[0]} and walker_ids[0] != bystander
+
+
+def test_a_one_frame_skeleton_is_forgotten():
+    tracker = Tracker()
+    for t in range(10):
+        people = [stencil_person(40 + 6 * t, 200)]
+        if t == 2:
+            people.append(stencil_person(300, 40, 2.0))  # two people fitted as one giant, for a frame
+        tracker.update(np.stack(people), t / 30)
+    assert len(tracker.tracks) == 1
