@@ -195,7 +195,7 @@ class Tracker:
                 free = [c for c in range(len(feats)) if ids[c] < 0]
                 if rows.size == 0 or not free:
                     continue
-                for r, c in greedy_matches(cost[np.ix_(rows, free)], _NO_MATCH):
+                for r, c in greedy_matches(cost[np.ix_(rows, np.asarray(free, dtype=np.intp))], _NO_MATCH):
                     track = live[int(rows[r])]
                     self._update_track(track, feats[free[c]], time_s)
                     ids[free[c]] = track.track_id
