@@ -95,17 +95,26 @@ class ContactEventDetection:
         still_heel = _still(heel, time_s, body_px, s.max_still_speed)
         still_toe = _still(toe, time_s, body_px, s.max_still_speed)
         min_len = max(int(round(s.min_core_s * fps)), 2)
-        cores = [(a, b) for a, b in nan_runs(still_heel) if b - a >= min_len]
+        # short still runs count too: on real clips the stance heel is hidden behind the swinging leg
+        # for a few frames and its point wanders off, cutting the stance into pieces; pieces at one
+        # spot are one stance, which must hold ``min_core_s`` of still frames in all
+        runs = nan_runs(still_heel)
+        cores = [
+            (a, b)
+            for a, b in _merge_same_spot(runs, heel, s.same_spot * body_px, blip=min_len)
+            if int(still_heel[a:b].sum()) >= min_len
+        ]
         n_spot = max(int(round(s.spot_s * fps)), 2)
         radius = s.radius * body_px
+        toe_runs = _merge_same_spot(
+            [(ta, tb) for ta, tb in nan_runs(still_toe) if tb - ta >= 2], toe, s.same_toe_spot * body_px
+        )
         out = []
-        for a, b in _merge_same_spot(cores, heel, s.same_spot * body_px):
-            spot = np.nanmedian(heel[a : min(a + n_spot, b)], axis=0)
+        for a, b in cores:
+            first = next(r for r in runs if a <= r[0] < b)  # the heel's first still run of the stance
+            spot = np.nanmedian(heel[first[0] : min(first[1], first[0] + n_spot)], axis=0)
             hs = _leave_backwards(heel, spot, a, radius)
-            toe_runs = _merge_same_spot(
-                [(ta, tb) for ta, tb in nan_runs(still_toe) if tb - ta >= 2], toe, s.same_toe_spot * body_px
-            )
-            toe_run = _toe_run(toe_runs, a, b, max(int(round(s.toe_reach_s * fps)), 1), min_len)
+            toe_run = _toe_run(toe_runs, still_toe, a, b, max(int(round(s.toe_reach_s * fps)), 1), min_len)
             to = None
             if toe_run is not None:
                 ta, tb = toe_run
@@ -143,25 +152,41 @@ def _still(track: np.ndarray, time_s: np.ndarray, body_px: float, max_speed: flo
     return np.nan_to_num(speed, nan=np.inf) < max_speed
 
 
-def _merge_same_spot(cores: list[tuple[int, int]], heel: np.ndarray, same: float) -> list[tuple[int, int]]:
-    """Join consecutive still runs whose heel spots are closer than ``same`` pixels (one stance)."""
+def _merge_same_spot(
+    cores: list[tuple[int, int]], heel: np.ndarray, same: float, blip: int = 0
+) -> list[tuple[int, int]]:
+    """Join consecutive still runs whose heel spots are closer than ``same`` pixels (one stance).
+
+    A run may also join an earlier one past runs shorter than ``blip`` frames lying elsewhere
+    (the point resting for a frame at the top of a jump away); those are dropped.
+    """
     merged: list[tuple[int, int]] = []
     for a, b in cores:
-        if merged:
-            pa, pb = merged[-1]
-            gap = np.nanmedian(heel[pa:pb], axis=0) - np.nanmedian(heel[a:b], axis=0)
-            if float(np.linalg.norm(gap)) < same:
-                merged[-1] = (pa, b)
-                continue
-        merged.append((a, b))
+        spot = np.nanmedian(heel[a:b], axis=0)
+        target = None
+        for k in range(len(merged) - 1, -1, -1):
+            pa, pb = merged[k]
+            if float(np.linalg.norm(np.nanmedian(heel[pa:pb], axis=0) - spot)) < same:
+                target = k
+                break
+            if pb - pa >= blip:
+                break
+        if target is None:
+            merged.append((a, b))
+        else:
+            merged[target] = (merged[target][0], b)
+            del merged[target + 1 :]
     return merged
 
 
-def _toe_run(runs: list[tuple[int, int]], a: int, b: int, reach: int, min_len: int) -> tuple[int, int] | None:
-    """The toe's still run that overlaps the stance [a, b) (or starts within ``reach`` frames after it)."""
+def _toe_run(
+    runs: list[tuple[int, int]], still: np.ndarray, a: int, b: int, reach: int, min_len: int
+) -> tuple[int, int] | None:
+    """The toe's still run that overlaps the stance [a, b) (or starts within ``reach`` frames after it)
+    and holds ``min_len`` still frames."""
     found = None
     for ta, tb in runs:
-        if tb > a and ta < b + reach and tb - ta >= min_len:
+        if tb > a and ta < b + reach and int(still[ta:tb].sum()) >= min_len:
             found = (ta, tb)  # the last one: the toe's final spot before push-off
     return found
 

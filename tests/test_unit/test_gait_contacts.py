@@ -86,3 +86,17 @@ def test_a_wider_radius_times_strikes_earlier():
     wide = ContactEventDetection(ContactSettings(radius=0.06)).stances(heel, toe, t, BODY)
     pairs = [(a.heel_strike, b.heel_strike) for a, b in zip(narrow, wide, strict=True) if a.heel_strike]
     assert pairs and all(w < n for n, w in pairs)
+
+
+def test_a_stance_heel_that_wanders_off_for_a_moment_is_one_stance_timed_at_its_arrival():
+    """On real clips the stance heel is hidden by the swinging leg and its point flies off for a few
+    frames right after it lands, then settles a little beside its first spot: one stance, its strike
+    where the heel first arrived."""
+    heel, toe, t = _foot(90, STRIKES, OFFS)
+    land = int(round(STRIKES[1] * FPS))  # frame 51; the heel has been still from it
+    heel[land + 3 : land + 10] += np.array([[0.0, -150.0]]) * np.sin(np.linspace(0.3, 2.8, 7))[:, None]
+    heel[land + 10 : land + 16] += (4.0, -15.0)  # settles 15 px above its first spot
+    stances = ContactEventDetection().stances(heel, toe, t, BODY)
+    late = [st for st in stances if st.start >= land - 3]
+    assert len(late) == 1, stances
+    assert late[0].heel_strike is not None and abs(late[0].heel_strike - STRIKES[1] * FPS) <= 1.0
