@@ -104,7 +104,7 @@ class VideoSource:
             check_file(Path(str(self.spec)))
         self.cap = self._open()
         self.info = self._probe()
-        self._reader: Prefetcher[Frame] | None = None
+        self._reader: Prefetcher[Frame] | Prefetcher[np.ndarray] | None = None
 
     def _open(self) -> cv2.VideoCapture:
         with native_stderr_silenced():  # FFmpeg prints its own complaints; ours name the file
