@@ -31,7 +31,7 @@ from posture.pose.landmarker import PoseOptions
 from posture.pose.run import FrameHook, track_source
 from posture.report.html import render_report, write_report
 from posture.report.plots import plot_foot_trajectories, plot_step_series
-from posture.sources.video import check_frame_timing, frame_times, frame_timing, open_source
+from posture.sources.video import VideoSource, check_frame_timing, frame_times, frame_timing, open_source
 
 SCHEMA_VERSION = 1
 #: The files :func:`write_gait` writes.
@@ -119,7 +119,7 @@ def analyse_video(opts: GaitOptions) -> GaitAnalysis:
 def write_gait(analysis: GaitAnalysis, out: Path, progress: bool = False) -> list[Path]:
     """Write every output file into ``out`` (created); return their paths.
 
-    The overlay needs a second pass over ``analysis.source``. The files are written into a
+    The overlay needs a second decode of ``analysis.source``. The files are written into a
     hidden folder and moved into ``out`` only when all are complete; a failure (a full disk)
     leaves ``out`` as it was.
     """
@@ -244,21 +244,27 @@ def _plots(result: GaitResult, out: Path, image_height: int) -> list[tuple[str, 
 
 
 def write_overlay(source_path: str, seq: PoseSequence, result: GaitResult, out: Path, progress: bool) -> Path:
-    """Second pass over the video: skeletons, the subject highlighted, events marked as they happen."""
+    """Second pass over the video: skeletons, the subject highlighted, events marked as they happen.
+
+    The frames are drawn on as OpenCV decodes them (BGR), without the RGB round trip of
+    the analysis pass. Keeping the first pass's frames instead (JPEG-encoded in a temporary
+    file) was measured and does not pay: decoding a JPEG costs about as much as decoding
+    the clip again (VP9 1768x994: 14 against 18 ms a frame) and encoding it adds 6 ms
+    a frame to the pass that is already the slowest (benchmarks/results/gait_speed.md).
+    """
     from tqdm import tqdm
 
     subject = int(result.subject["track_id"])
     col = seq.column(subject)
     marks = marks_from_events([e.to_dict() for e in result.events])
     seen = seq.seen
-    source = open_source(source_path)
+    source = VideoSource(Path(source_path))
     writer = VideoWriter(out, seq.fps or 30.0, seq.image_size)
     try:
         bar = tqdm(total=seq.n_frames, disable=not progress, unit="frame", desc="overlay", leave=False)
-        for t, frame in enumerate(source):
+        for t, bgr in enumerate(source.iter_bgr()):
             if t >= seq.n_frames:
                 break
-            bgr = cv2.cvtColor(frame.rgb, cv2.COLOR_RGB2BGR)
             people = np.flatnonzero(seen[t])
             subject_xy = seq.xy_px[t, col] if seen[t, col] else None
             draw_gait_frame(

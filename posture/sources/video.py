@@ -104,7 +104,7 @@ class VideoSource:
             check_file(Path(str(self.spec)))
         self.cap = self._open()
         self.info = self._probe()
-        self._reader: Prefetcher[Frame] | None = None
+        self._reader: Prefetcher[Frame] | Prefetcher[np.ndarray] | None = None
 
     def _open(self) -> cv2.VideoCapture:
         with native_stderr_silenced():  # FFmpeg prints its own complaints; ours name the file
@@ -147,7 +147,25 @@ class VideoSource:
         self._reader = Prefetcher(self._decode(), depth=PREFETCH_FRAMES)
         yield from self._reader
 
+    def iter_bgr(self) -> Iterator[np.ndarray]:
+        """The frames as OpenCV decodes them: upright BGR ``uint8``, no colour conversion.
+
+        For a consumer that draws and encodes with OpenCV (the overlay), which would
+        otherwise turn each RGB frame straight back into BGR. A file is decoded a few
+        frames ahead on a background thread.
+        """
+        frames = (bgr for _, _, bgr in self._decode_bgr())
+        if self.is_camera:
+            yield from frames
+            return
+        self._reader = Prefetcher(frames, depth=PREFETCH_FRAMES)
+        yield from self._reader
+
     def _decode(self) -> Iterator[Frame]:
+        for index, t, bgr in self._decode_bgr():
+            yield Frame(index, t, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+
+    def _decode_bgr(self) -> Iterator[tuple[int, float, np.ndarray]]:
         fps = self.info.fps or 30.0
         last: float | None = None
         start = time.monotonic()
@@ -161,7 +179,7 @@ class VideoSource:
             else:
                 t = _frame_time(self.cap.get(cv2.CAP_PROP_POS_MSEC), index, fps, last)
             last = t
-            yield Frame(index, t, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+            yield index, t, bgr
             index += 1
         if index == 0:
             raise InputError("the video has no decodable frames", str(self.spec))

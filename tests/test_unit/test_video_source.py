@@ -107,3 +107,21 @@ def test_stopping_early_and_closing_ends_the_reading_ahead(tmp_path):
             break
     source.close()
     assert source._reader is not None and not source._reader._thread.is_alive()
+
+
+def test_bgr_frames_are_the_rgb_frames_in_opencv_order(tmp_path):
+    path = tmp_path / "colour.mp4"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), 25.0, (160, 120))
+    for i in range(6):
+        frame = np.zeros((120, 160, 3), np.uint8)
+        frame[:, :80] = (200, 40 + 20 * i, 10)  # blue-heavy left half, in BGR
+        writer.write(frame)
+    writer.release()
+    rgb = [f.rgb for f in open_source(path)]
+    source = open_source(path)
+    bgr = list(source.iter_bgr())
+    source.close()
+    assert len(bgr) == len(rgb) == 6
+    for a, b in zip(rgb, bgr, strict=True):
+        np.testing.assert_array_equal(a, b[:, :, ::-1])
+    assert bgr[0][60, 20, 0] > 150 > bgr[0][60, 20, 2]  # blue stays in OpenCV's first channel
