@@ -130,8 +130,6 @@ class Tracker:
         dt = time_s - track.last_time
         size = abs(np.log(feat.scale / track.scale))
         look = _appearance_distance(track.appearance, feat.appearance)
-        if track.hits < self.confirm_hits and dt > self.tentative_gap_s:
-            return _NO_MATCH
         if dt <= self.max_gap_s:
             # constant velocity for a short while only: a velocity learnt from a few jittery frames,
             # carried over a second, would send the prediction onto whoever walks past

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from posture.data.skeleton import N_LANDMARKS
+from posture.data.skeleton import N_LANDMARKS, Landmark
 from posture.errors import ModelError
 from posture.io.stderr import native_stderr_silenced
 from posture.pose.bundle import ModelInfo
@@ -196,18 +196,28 @@ DUPLICATE_SPREAD = 0.1
 #: DUPLICATE_CENTRE of the larger one's height of that one's, is a part of that person found again.
 DUPLICATE_INSIDE = 0.85
 DUPLICATE_CENTRE = 0.2
-_TORSO_POINTS = [11, 12, 23, 24]
+_TORSO_POINTS = [
+    int(lm) for lm in (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
+]
 
 
 def _box(xy: np.ndarray) -> np.ndarray:
     return np.array([np.nanmin(xy[:, 0]), np.nanmin(xy[:, 1]), np.nanmax(xy[:, 0]), np.nanmax(xy[:, 1])])
 
 
-def _iou(a: np.ndarray, b: np.ndarray) -> float:
+def _area(box: np.ndarray) -> float:
+    return float((box[2] - box[0]) * (box[3] - box[1]))
+
+
+def _intersection(a: np.ndarray, b: np.ndarray) -> float:
     w = min(a[2], b[2]) - max(a[0], b[0])
     h = min(a[3], b[3]) - max(a[1], b[1])
-    inter = max(w, 0.0) * max(h, 0.0)
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return float(max(w, 0.0) * max(h, 0.0))
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> float:
+    inter = _intersection(a, b)
+    union = _area(a) + _area(b) - inter
     return float(inter / union) if union > 0 else 0.0
 
 
@@ -221,17 +231,13 @@ def _same_person(a: np.ndarray, b: np.ndarray, box_a: np.ndarray, box_b: np.ndar
 
 def _inside(small: np.ndarray, big: np.ndarray) -> float:
     """Share of box ``small``'s area that lies inside box ``big``."""
-    w = min(small[2], big[2]) - max(small[0], big[0])
-    h = min(small[3], big[3]) - max(small[1], big[1])
-    area = (small[2] - small[0]) * (small[3] - small[1])
-    return float(max(w, 0.0) * max(h, 0.0) / area) if area > 0 else 1.0
+    area = _area(small)
+    return _intersection(small, big) / area if area > 0 else 1.0
 
 
 def _part_of(a: np.ndarray, b: np.ndarray, box_a: np.ndarray, box_b: np.ndarray) -> bool:
     """Whether skeleton ``a`` is a half skeleton of the person ``b`` (its box inside b's, same torso)."""
-    area_a = (box_a[2] - box_a[0]) * (box_a[3] - box_a[1])
-    area_b = (box_b[2] - box_b[0]) * (box_b[3] - box_b[1])
-    if area_a >= area_b or _inside(box_a, box_b) < DUPLICATE_INSIDE:
+    if _area(box_a) >= _area(box_b) or _inside(box_a, box_b) < DUPLICATE_INSIDE:
         return False
     with np.errstate(invalid="ignore"):
         centre_a = np.nanmean(a[_TORSO_POINTS], axis=0)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import cv2
 import numpy as np
@@ -21,6 +22,7 @@ from posture.io.stderr import native_stderr_silenced
 from posture.sources.image import IMAGE_SUFFIXES, check_file, check_frame_size, read_image
 from posture.sources.prefetch import Prefetcher
 
+_T = TypeVar("_T")
 #: Frames a video file is decoded ahead of its consumer (bounded: memory stays flat).
 PREFETCH_FRAMES = 4
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg"})
@@ -104,7 +106,7 @@ class VideoSource:
             check_file(Path(str(self.spec)))
         self.cap = self._open()
         self.info = self._probe()
-        self._reader: Prefetcher[Frame] | Prefetcher[np.ndarray] | None = None
+        self._reader: Prefetcher[Any] | None = None
 
     def _open(self) -> cv2.VideoCapture:
         with native_stderr_silenced():  # FFmpeg prints its own complaints; ours name the file
@@ -141,11 +143,7 @@ class VideoSource:
 
     def __iter__(self) -> Iterator[Frame]:
         """Frames in order; a file is decoded a few frames ahead on a background thread."""
-        if self.is_camera:  # a camera's frames are timed as they are read: no reading ahead
-            yield from self._decode()
-            return
-        self._reader = Prefetcher(self._decode(), depth=PREFETCH_FRAMES)
-        yield from self._reader
+        return self._read_ahead(self._decode())
 
     def iter_bgr(self) -> Iterator[np.ndarray]:
         """The frames as OpenCV decodes them: upright BGR ``uint8``, no colour conversion.
@@ -154,12 +152,15 @@ class VideoSource:
         otherwise turn each RGB frame straight back into BGR. A file is decoded a few
         frames ahead on a background thread.
         """
-        frames = (bgr for _, _, bgr in self._decode_bgr())
-        if self.is_camera:
+        return self._read_ahead(bgr for _, _, bgr in self._decode_bgr())
+
+    def _read_ahead(self, frames: Iterator[_T]) -> Iterator[_T]:
+        if self.is_camera:  # a camera's frames are timed as they are read: no reading ahead
             yield from frames
             return
-        self._reader = Prefetcher(frames, depth=PREFETCH_FRAMES)
-        yield from self._reader
+        reader = Prefetcher(frames, depth=PREFETCH_FRAMES)
+        self._reader = reader
+        yield from reader
 
     def _decode(self) -> Iterator[Frame]:
         for index, t, bgr in self._decode_bgr():
