@@ -18,6 +18,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from posture.measures.clothing import MAX_HEM_DEPTH, hem_depth
 from posture.measures.geometry import unroll
 from posture.measures.mirror import combine_measures
 from posture.measures.pelvic_tilt import estimate_anterior_pelvic_tilt
@@ -30,7 +31,10 @@ from posture.measures.pelvis_level import (
 from posture.measures.photo import View, hip_width_px, pelvic_obliquity_deg
 from posture.measures.quality import (
     NEEDS_ANKLES,
+    NEEDS_HANGING_ARMS,
     ankles_seen,
+    arm_angles,
+    arms_problem,
     fatal_problem,
     movement_problem,
     quality_warnings,
@@ -85,6 +89,9 @@ class StandingResult:
     pictures: list[Picture]
     warnings: list[str]
     quality: dict[str, Any]
+    #: Gates the picture failed that leave the measures standing but make findings unsafe (the arms
+    #: do not hang, clothing covers the hips): short plain reasons; findings are withheld.
+    protocol: list[str] = field(default_factory=list)
 
 
 def _person_mask(variant: Variant, shape: tuple[int, ...]) -> np.ndarray | None:
@@ -281,16 +288,97 @@ def analyse_standing(
     direct, quality = _measures(pictures, view, roll, scale, warnings)
     mirrored, mirror_quality = _measures(mirrors, mirror_view(view), _mirrored_roll(roll), scale, [])
     measures = combine_measures(direct, mirrored)
+    arms = _arms_gate(pictures, view, measures, warnings)
+    clothing = _clothing_gate(pictures, view, measures, warnings)
     quality.update(
         {
             "pictures_used": len(pictures),
             "variants_per_picture": [len(p.variants) for p in pictures],
             "sides_relabelled": relabelled,
             "people_in_view": crowded,
+            "arms": arms,
+            "clothing": clothing,
             "mirror": _mirror_quality(direct, mirrored, measures, mirror_quality),
         }
     )
-    return StandingResult(view, view_reason, measures, roll, scale, pictures, warnings, quality)
+    protocol = ["the arms do not hang at the sides"] if arms.get("left_out") else []
+    protocol += ["clothing covers the hips"] if clothing.get("hips_covered") else []
+    return StandingResult(view, view_reason, measures, roll, scale, pictures, warnings, quality, protocol)
+
+
+def _arms_gate(
+    pictures: list[Picture], view: View, measures: dict[str, Measure], warnings: list[str]
+) -> dict[str, Any]:
+    """Leave out the measures that need hanging arms when the arms are bent or raised; returns the angles.
+
+    The angles are the larger of the picture's and its mirror image's (sides
+    swapped back), so the picture and its mirror decide alike.
+    """
+    first = pictures[0]
+    size = (first.rgb.shape[1], first.rgb.shape[0])
+    direct = arm_angles(first.poses[0], size)
+    mirror = arm_angles(first.mirror.poses[0], size) if first.mirror is not None else direct
+    if direct is None or mirror is None:
+        return {"seen": False}
+    swap = {"left": "right", "right": "left"}
+    angles = {s: (max(direct[s][0], mirror[swap[s]][0]), max(direct[s][1], mirror[swap[s]][1])) for s in swap}
+    problem = arms_problem(angles)
+    left_out: dict[str, str] = NEEDS_HANGING_ARMS["side" if view.is_side else "front"] if problem else {}
+    for name in left_out:
+        old = measures[name]
+        note = "left out: the arms do not hang at the sides"
+        measures[name] = Measure(name, None, old.unit, None, old.meaning, note=note)
+    if problem:
+        warnings.append(f"{problem}; the {' and '.join(left_out.values())} is left out")
+    return {
+        "seen": True,
+        "elbow_bend_deg": {s: round(a[0], 1) for s, a in angles.items()},
+        "upper_arm_from_vertical_deg": {s: round(a[1], 1) for s, a in angles.items()},
+        "left_out": list(left_out),
+    }
+
+
+#: Measures that need the hips themselves seen (front or back pictures).
+NEEDS_HIPS_SEEN = (
+    "pelvic_obliquity_deg", "hip_height_diff_px", "hip_height_diff_mm", "hip_height_diff_pct_hip_width",
+    "lateral_pelvic_shift_px", "lateral_pelvic_shift_mm", "lateral_pelvic_shift_pct_hip_width",
+    "leg_length_ratio",
+)  # fmt: skip
+
+
+def _clothing_gate(
+    pictures: list[Picture], view: View, measures: dict[str, Measure], warnings: list[str]
+) -> dict[str, Any]:
+    """Leave out the hip measures when a coat, dress or long top covers the hips (front and back views).
+
+    The hem depth (:func:`posture.measures.clothing.hem_depth`) is the smaller of
+    the picture's and its mirror image's: both must show the hips covered (a
+    mislocated leg in one of them alone does not refuse the hips), and the two
+    decide alike.
+    """
+    first = pictures[0]
+    if view.is_side or first.mirror is None:
+        return {"judged": False, "reason": "side view" if view.is_side else "no mirror image"}
+    depths = []
+    for pic in (first, first.mirror):
+        v = pic.variants[0]
+        depths.append(None if v.mask is None else hem_depth(pic.rgb, v.mask, v.xy))
+    if any(d is None for d in depths):
+        return {"judged": False, "reason": "hips, knees or the torso's clothing not seen"}
+    depth = min(d for d in depths if d is not None)
+    covered = depth > MAX_HEM_DEPTH
+    if covered:
+        for name in NEEDS_HIPS_SEEN:
+            old = measures[name]
+            note = "left out: clothing covers the hips"
+            measures[name] = Measure(name, None, old.unit, None, old.meaning, note=note)
+        warnings.append(
+            f"the clothes cover the hips (a coat, dress or long top reaches {100 * depth:.0f}% of the way "
+            "down to the knees): the hip joints are guessed through the cloth, so the hip level, the "
+            "pelvic shift and the leg lengths are left out; for the check, wear fitted clothing that "
+            "shows the waist and hips (shorts or leggings, the top tucked in)"
+        )
+    return {"judged": True, "hem_depth": round(depth, 3), "hips_covered": covered}
 
 
 def _mirror_quality(

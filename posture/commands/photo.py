@@ -114,6 +114,14 @@ def analyse_photos(opts: PhotoOptions) -> PhotoAnalysis:
             raise error(str(exc), ", ".join(opts.inputs)) from exc
     knowledge = load_knowledge()
     findings, withheld = distinct_findings(evaluate(result.measures, knowledge))
+    if result.protocol:
+        reasons = " and ".join(result.protocol)
+        withheld += [
+            f"not reported as a finding: {f.title.lower()} ({f.value:+.2f} {f.unit}): the picture does not "
+            f"follow the standing protocol ({reasons}); re-take it"
+            for f in findings
+        ]
+        findings = []
     result.warnings.extend(withheld)
     recommendations = recommend(findings, knowledge)
     doc = result_document(result, opts, model, findings, recommendations)
@@ -228,6 +236,6 @@ def result_document(
             },
             "camera_roll": {**asdict(result.roll), "corrected": result.roll.known},
             "scale": None if result.scale is None else asdict(result.scale),
-            "quality": result.quality,
+            "quality": {**result.quality, "protocol_problems": result.protocol},
         },
     }

@@ -241,3 +241,63 @@ def movement_problem(poses: list[np.ndarray]) -> str | None:
             "client to stand still"
         )
     return None
+
+
+#: An elbow bent more than this (deg, 180 minus the shoulder-elbow-wrist angle) is not a hanging arm.
+MAX_ELBOW_BEND_DEG = 40.0
+#: An upper arm further than this from vertical (deg, in the picture) is raised, not hanging.
+MAX_ARM_RAISE_DEG = 35.0
+_ARMS = {
+    "left": (L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST),
+    "right": (L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST),
+}
+ARMS_REMEDY = "ask the client to put down whatever they hold and let the arms hang relaxed at the sides"
+#: Measures that depend on how the arms hang (the shoulder girdle rises with a raised or loaded arm),
+#: each with what a trainer calls it: for front or back pictures, and for side-on ones.
+NEEDS_HANGING_ARMS = {
+    "front": {"shoulder_tilt_deg": "shoulder level"},
+    "side": {"trunk_lean_deg": "trunk lean"},
+}
+
+
+def arm_angles(xy: np.ndarray, size: tuple[int, int]) -> dict[str, tuple[float, float]] | None:
+    """Per side, (elbow bend, upper-arm angle from vertical) in degrees; None when an arm is not seen.
+
+    ``xy`` has the subject's own sides (see :func:`posture.measures.view.fix_sides`).
+    """
+    joints = [j for arm in _ARMS.values() for j in arm]
+    if not _in_frame(xy[joints], size).all() or not np.isfinite(xy[joints]).all():
+        return None
+    out = {}
+    for side, (shoulder, elbow, wrist) in _ARMS.items():
+        a, b = xy[shoulder] - xy[elbow], xy[wrist] - xy[elbow]
+        cos = float(np.dot(a, b) / max(float(np.linalg.norm(a) * np.linalg.norm(b)), 1e-9))
+        bend = 180.0 - float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+        upper = xy[elbow] - xy[shoulder]
+        raise_deg = float(np.degrees(np.arctan2(abs(upper[0]), upper[1])))
+        out[side] = (bend, raise_deg)
+    return out
+
+
+def arms_problem(angles: dict[str, tuple[float, float]] | None) -> str | None:
+    """Why the arms do not hang relaxed at the sides (holding, carrying, hands in pockets, raised), or None.
+
+    ``angles`` as from :func:`arm_angles`.
+    """
+    if angles is None:
+        return None
+    bent = {s: b for s, (b, _) in angles.items() if b > MAX_ELBOW_BEND_DEG}
+    raised = {s: r for s, (_, r) in angles.items() if r > MAX_ARM_RAISE_DEG}
+    seen = []
+    if bent:
+        which = " and ".join(f"{s} {b:.0f}" for s, b in bent.items())
+        seen.append(
+            f"the elbows are bent ({which} degrees): the client seems to hold or carry something, or has "
+            "the hands in the pockets or on the hips"
+        )
+    if raised:
+        which = " and ".join(f"{s} {r:.0f}" for s, r in raised.items())
+        seen.append(f"the arms are raised from the sides ({which} degrees)")
+    if not seen:
+        return None
+    return f"{'; '.join(seen)}, which moves the shoulders; {ARMS_REMEDY}"

@@ -76,3 +76,50 @@ def test_greyscale_gives_the_colour_answer_within_uncertainty(tmp_path):
     c, g = docs
     assert abs(c["value"] - g["value"]) <= np.hypot(c["uncertainty"], g["uncertainty"])
     assert g["value"] > 0  # the left hip is the higher one (truth +4.1 deg)
+
+
+def _tunic(sample: str, depth: float) -> np.ndarray:
+    """The sample with a garment in the shirt's colour painted from the waist ``depth`` of the way to the knees.
+
+    Placed from the render's true joints: a tunic (or a coat, a dress) over the hips and thighs.
+    """
+    bgr = cv2.imread(str(SAMPLES / f"{sample}.png"))
+    joints = json.loads((SAMPLES / f"{sample}.truth.json").read_text())["joints_px"]
+    hips = np.array([joints["right_hip"], joints["left_hip"]], float)
+    knees = np.array([joints["right_knee"], joints["left_knee"]], float)
+    shoulders = (np.array(joints["left_shoulder"]) + np.array(joints["right_shoulder"])) / 2
+    width = float(np.linalg.norm(hips[1] - hips[0]))
+    cx, cy = (shoulders + 0.6 * (hips.mean(axis=0) - shoulders)).astype(int)
+    colour = np.median(bgr[cy - 4 : cy + 5, cx - 4 : cx + 5].reshape(-1, 3), axis=0)
+    hem = hips + depth * (knees - hips)
+    side = np.array([[-0.5 * width, -0.3 * width], [0.5 * width, -0.3 * width]])
+    shape = np.array(
+        [hips[0] + side[0], hips[1] + side[1], hem[1] + (0.8 * width, 0), hem[0] - (0.8 * width, 0)]
+    )
+    out = bgr.copy()
+    cv2.fillPoly(out, [shape.astype(np.int32)], tuple(int(c) for c in colour))
+    return out
+
+
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_clothing_over_the_hips_leaves_the_hip_measures_out(tmp_path, mirrored):
+    picture = _tunic("stand_front_hipdrop", 0.6)
+    path = tmp_path / "tunic.png"
+    cv2.imwrite(str(path), picture[:, ::-1] if mirrored else picture)
+    assert main(["photo", str(path), "--height-cm", "170", "--out", str(tmp_path / "o")]) == 0
+    doc = json.loads((tmp_path / "o" / "result.json").read_text())
+    assert any("the clothes cover the hips" in w and "fitted clothing" in w for w in doc["warnings"])
+    for name in ("pelvic_obliquity_deg", "hip_height_diff_mm", "lateral_pelvic_shift_mm", "leg_length_ratio"):
+        assert doc["measures"][name]["value"] is None, name
+    assert doc["measures"]["shoulder_tilt_deg"]["value"] is not None
+    assert doc["findings"] == [] and doc["provenance"]["quality"]["clothing"]["hips_covered"]
+    assert doc["provenance"]["quality"]["protocol_problems"] == ["clothing covers the hips"]
+
+
+def test_a_top_that_ends_at_the_hips_does_not_hide_them(tmp_path):
+    path = tmp_path / "short.png"
+    cv2.imwrite(str(path), _tunic("stand_front_hipdrop", 0.1))
+    assert main(["photo", str(path), "--out", str(tmp_path / "o")]) == 0
+    doc = json.loads((tmp_path / "o" / "result.json").read_text())
+    assert not doc["provenance"]["quality"]["clothing"]["hips_covered"]
+    assert doc["measures"]["pelvic_obliquity_deg"]["value"] is not None

@@ -65,3 +65,25 @@ def test_a_photo_without_a_standing_person_is_refused_with_the_reason(estimator,
     for picture in (rgb, mirror_image(rgb)):
         with pytest.raises(NotMeasurable, match=reason):
             analyse_standing([(name, picture)], estimator, StandingSettings())
+
+
+@pytest.mark.parametrize(
+    ("name", "problems", "left_out"),
+    [
+        # a man holding a basketball to his chest
+        ("opencv_basketball1", ["the arms do not hang at the sides"], ["shoulder_tilt_deg"]),
+        # the tallest man wears a sheepskin coat to mid-thigh, hands in its pockets
+        (
+            "ultralytics_bus",
+            ["the arms do not hang at the sides", "clothing covers the hips"],
+            ["shoulder_tilt_deg", "pelvic_obliquity_deg", "hip_height_diff_px", "leg_length_ratio"],
+        ),
+    ],
+)
+def test_a_real_photo_off_the_protocol_says_so_and_leaves_measures_out(estimator, name, problems, left_out):
+    rgb = _photo(name)
+    for picture in (rgb, mirror_image(rgb)):
+        result = analyse_standing([(name, picture)], estimator, StandingSettings())
+        assert result.protocol == problems
+        assert all(not result.measures[m].known for m in left_out)
+        assert any("let the arms hang relaxed" in w for w in result.warnings)
