@@ -206,7 +206,7 @@ def measure_case(est: PoseEstimator, name: str, p: StandingParams) -> dict:
         "name": name, "view": p.view, "view_found": res.view.value, "roll": p.roll_deg,
         "seconds": time.perf_counter() - start, "true_obl": truth["pelvic_obliquity_deg"],
         "true_mm": truth["hip_height_diff_mm"], "true_tilt": truth["pelvic_tilt_deg"],
-        "roll_found": res.roll.roll_deg, "roll_known": res.roll.known,
+        "roll_found": res.roll.roll_deg, "roll_known": res.roll.known, "protocol": res.protocol,
     }  # fmt: skip
     if p.view in ("front", "back"):
         row.update(frontal_row(res))
@@ -310,6 +310,9 @@ def notes(rows: list[dict]) -> list[str]:
         "(the renderer's roll turns the scene clockwise, the estimate's counter-clockwise)",
         f"- tilt estimate given for {sum(r.get('tilt') is not None for r in side)} of {len(side)} "
         "side pictures",
+        f"- off the protocol (arms not hanging, clothing over the hips; findings withheld): "
+        f"{sum(bool(r.get('protocol')) for r in ok)} of {len(ok)}"
+        + "".join(f"; {r['name']}: {', '.join(r['protocol'])}" for r in ok if r.get("protocol")),
         f"- seconds per picture (analysis only, 2 shared cores): {np.mean([r['seconds'] for r in ok]):.2f}",
     ]
 

@@ -88,7 +88,7 @@ def analyse(est: PoseEstimator, rgb: np.ndarray) -> dict:
     return {
         "view": res.view.value, "value": None if m is None else m.value,
         "uncertainty": None if m is None else m.uncertainty, "warnings": res.warnings,
-        "roll": res.roll.roll_deg if res.roll.known else None,
+        "roll": res.roll.roll_deg if res.roll.known else None, "protocol": res.protocol,
     }  # fmt: skip
 
 
@@ -115,8 +115,10 @@ def run(fetcher: ModuleType) -> list[dict]:
 
 def summary(rows: list[dict]) -> list[str]:
     lines = [
-        "| picture | view | obliquity (deg) | " + " | ".join(CHANGES) + " |",
-        "|---" * (3 + len(CHANGES)) + "|",
+        "| picture | view | obliquity (deg) | off the protocol (findings withheld) | "
+        + " | ".join(CHANGES)
+        + " |",
+        "|---" * (4 + len(CHANGES)) + "|",
     ]
     refused, shifts, fails = [], [], 0
     for r in rows:
@@ -125,7 +127,10 @@ def summary(rows: list[dict]) -> list[str]:
             refused.append(f"- `{r['name']}`: {o.get('refused') or r.get('unavailable')}")
             continue
         if o.get("value") is None:
-            refused.append(f"- `{r['name']}`: no obliquity ({'; '.join(o.get('warnings', []))})")
+            off = "; ".join(o.get("protocol", [])) or "-"
+            refused.append(
+                f"- `{r['name']}`: no obliquity; off the protocol: {off} ({'; '.join(o.get('warnings', []))})"
+            )
             continue
         cells = []
         for label in CHANGES:
@@ -138,7 +143,8 @@ def summary(rows: list[dict]) -> list[str]:
             else:
                 cells.append("refused" if "refused" in c else "-")
         value = f"{o['value']:+.2f} ± {o['uncertainty']:.2f}"
-        lines.append(f"| `{r['name']}` | {o['view']} | {value} | {' | '.join(cells)} |")
+        off = "; ".join(o.get("protocol", [])) or "no"
+        lines.append(f"| `{r['name']}` | {o['view']} | {value} | {off} | {' | '.join(cells)} |")
     lines += [
         "",
         "Shifts are the changed picture's obliquity (sign-flipped for the mirror) minus the original's; "

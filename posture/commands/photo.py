@@ -129,6 +129,16 @@ def analyse_photos(opts: PhotoOptions) -> PhotoAnalysis:
     return PhotoAnalysis(result, findings, recommendations, knowledge, doc, annotated)
 
 
+def withheld_reason(protocol: list[str]) -> str | None:
+    """Why no findings are given for pictures off the standing protocol, or None."""
+    if not protocol:
+        return None
+    return (
+        f"The picture does not follow the standing protocol ({' and '.join(protocol)}), so the measures "
+        "cannot be read as findings; re-take it."
+    )
+
+
 def distinct_findings(findings: list[Finding]) -> tuple[list[Finding], list[str]]:
     """The findings whose value lies more than one uncertainty from its reference, and notes on the rest.
 
@@ -176,6 +186,7 @@ def _write_photo_files(analysis: PhotoAnalysis, out: Path) -> None:
         provenance=analysis.doc["provenance"],
         client=analysis.doc["client"],
         warnings=result.warnings,
+        withheld=withheld_reason(result.protocol),
     )
     write_report(out / "report.html", html)
     with atomic_open(out / "result.json") as handle:

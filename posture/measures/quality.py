@@ -300,4 +300,5 @@ def arms_problem(angles: dict[str, tuple[float, float]] | None) -> str | None:
         seen.append(f"the arms are raised from the sides ({which} degrees)")
     if not seen:
         return None
-    return f"{'; '.join(seen)}, which moves the shoulders; {ARMS_REMEDY}"
+    remedy = ARMS_REMEDY if bent else "ask the client to let the arms hang relaxed at the sides"
+    return f"{'; '.join(seen)}, which moves the shoulders; {remedy}"

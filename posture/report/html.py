@@ -60,6 +60,15 @@ ol.steps { margin: 4px 0 8px 18px; padding: 0; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 6px 0; }
 dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; }
 .closing { margin-top: 28px; padding: 12px 14px; border: 2px solid var(--ink); border-radius: 6px; }
+code { overflow-wrap: anywhere; }
+@media (max-width: 600px) {
+  main { padding: 12px; }
+  table, tbody, tr, td { display: block; width: auto; }
+  thead { display: none; }
+  tr { border-bottom: 1px solid var(--line); padding: 6px 0; }
+  td { border: none; padding: 2px 4px; }
+  td.num { font-weight: 600; }
+}
 @media print {
   body { background: #fff; font-size: 12px; }
   main { max-width: none; padding: 0; }
@@ -132,8 +141,14 @@ def _finding_card(f: Finding) -> str:
     )
 
 
-def _summary(findings: Sequence[Finding]) -> str:
-    if not findings:
+def _summary(findings: Sequence[Finding], withheld: str | None = None) -> str:
+    if withheld:
+        body = (
+            f'<div class="card"><h3>No findings from this picture</h3><div>{_e(withheld)}</div>'
+            '<div class="muted">What to change is under "Quality notes and warnings" below; the '
+            "measures that could still be taken are listed, without findings.</div></div>"
+        )
+    elif not findings:
         body = '<p class="muted">No measure reached a screening band.</p>'
     else:
         body = "".join(_finding_card(f) for f in findings)
@@ -258,16 +273,18 @@ def render_report(
     client: str | None,
     warnings: Sequence[str],
     created: datetime | None = None,
+    withheld: str | None = None,
 ) -> str:
     """The whole report as one HTML page (UTF-8 text).
 
     ``images`` are ``(caption, BGR uint8 array)`` pairs, embedded as JPEG data URIs.
-    ``created`` defaults to now (local time).
+    ``created`` defaults to now (local time). ``withheld`` says why no findings are
+    given (the pictures do not follow the protocol), in place of the findings.
     """
     body = "".join(
         (
             _header(title, subtitle, client, created or datetime.now()),
-            _summary(findings),
+            _summary(findings, withheld),
             _images(images),
             _measures(measures),
             _recommendations(recommendations, general),

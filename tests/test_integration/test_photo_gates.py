@@ -79,9 +79,10 @@ def test_greyscale_gives_the_colour_answer_within_uncertainty(tmp_path):
 
 
 def _tunic(sample: str, depth: float) -> np.ndarray:
-    """The sample with a garment in the shirt's colour painted from the waist ``depth`` of the way to the knees.
+    """The sample with a garment in the shirt's colour painted from the waist ``depth`` of the way down.
 
-    Placed from the render's true joints: a tunic (or a coat, a dress) over the hips and thighs.
+    ``depth`` is a share of the hip-to-knee distance. Placed from the render's true joints:
+    a tunic (or a coat, a dress) over the hips and thighs.
     """
     bgr = cv2.imread(str(SAMPLES / f"{sample}.png"))
     joints = json.loads((SAMPLES / f"{sample}.truth.json").read_text())["joints_px"]
