@@ -123,3 +123,11 @@ def test_the_hem_depth_follows_a_tunic_down_the_thighs(tunic):
         assert depth < 0.2 < MAX_HEM_DEPTH  # the gap between the legs opens just below the hips
     else:
         assert abs(depth - tunic) <= 0.1 and depth > MAX_HEM_DEPTH
+
+
+def test_both_knees_at_hip_height_is_sitting():
+    xy = _person()  # seated, seen from the front: the thighs point at the camera
+    xy[[L.LEFT_KNEE, L.RIGHT_KNEE], 1] = 210
+    xy[[L.LEFT_ANKLE, L.RIGHT_ANKLE], 1] = 255
+    problem = quality.fatal_problem(xy, np.ones(33), SIZE)
+    assert problem is not None and "seems to sit" in problem and "stand for the picture" in problem
