@@ -161,8 +161,13 @@ def _run(cmd: list[str], what: str) -> None:
 
 def download_pypi(package: str, version: str, dist: str, dest: Path) -> Path:
     """Download a pinned wheel or sdist (no dependencies) into `dest`; return the archive's path."""
-    binary = ["--only-binary", ":all:"] if dist == "wheel" else ["--no-binary", ":all:"]
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-build-isolation", *binary]
+    # For an sdist pip prepares its metadata with the package's own build backend (hatchling, ...),
+    # which it brings into an isolated build environment; for a wheel nothing is built.
+    if dist == "wheel":
+        binary = ["--only-binary", ":all:", "--no-build-isolation"]
+    else:
+        binary = ["--no-binary", ":all:"]
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", *binary]
     cmd += ["--quiet", "-d", str(dest), f"{package}=={version}"]
     _run(cmd, f"{package}=={version} ({dist})")
     found = sorted(p for p in dest.iterdir() if p.suffix in (".whl", ".zip", ".gz"))
