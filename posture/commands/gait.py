@@ -24,11 +24,12 @@ from posture.data.sequence import PoseSequence
 from posture.errors import InputError
 from posture.findings import Finding, Knowledge, Recommendation, evaluate, load_knowledge, recommend
 from posture.gait.analysis import VIEWS, GaitResult, analyse_gait
+from posture.gait.recover import track_walker
 from posture.io.atomic import atomic_open, staged_folder
 from posture.measures.types import Measure
 from posture.pose.bundle import resolve_model
 from posture.pose.landmarker import PoseOptions
-from posture.pose.run import FrameHook, track_source
+from posture.pose.run import FrameHook
 from posture.report.html import render_report, write_report
 from posture.report.plots import plot_foot_trajectories, plot_step_series
 from posture.sources.video import VideoSource, check_frame_timing, frame_times, frame_timing, open_source
@@ -81,10 +82,10 @@ def _track(opts: GaitOptions) -> PoseSequence:
         if source.info.kind != "video":
             raise InputError("gait analysis needs a video, not a still image", opts.input)
         check_frame_timing(frame_timing(frame_times(opts.input), source.info.fps), opts.input)
-        options = PoseOptions(max_people=opts.max_people)
-        return track_source(source, model, options, opts.progress, opts.on_frame)
     finally:
         source.close()
+    options = PoseOptions(max_people=opts.max_people)
+    return track_walker(opts.input, model, options, opts.subject, opts.progress, opts.on_frame)
 
 
 def analyse_video(opts: GaitOptions) -> GaitAnalysis:

@@ -343,7 +343,10 @@ def _allowed(ev: GaitEvent, state: dict[Side, str | None], last: dict[Side, Gait
     own, other = _current(state, last, ev.side, ev.time_s), _current(state, last, ev.side.other, ev.time_s)
     prev = last[ev.side]
     if ev.kind == HEEL_STRIKE:
-        if own == "stance":
+        if own == "stance" and (prev is None or ev.time_s - prev.time_s < STRIDE_S[0]):
+            # a second strike sooner than any stride: the foot is already down. Later than that
+            # the foot's toe off was missed (it is often hidden while the other leg swings past),
+            # and the strike starts the next stance.
             return "heel strike while the foot is already down"
         if (
             prev is not None

@@ -21,10 +21,9 @@ import pytest
 from benchmarks.real import evaluate as ev
 from benchmarks.real.fetch import Unavailable, fetch
 from posture.gait.analysis import GaitResult, analyse_gait
+from posture.gait.recover import track_walker
 from posture.pose.bundle import resolve_model
 from posture.pose.landmarker import PoseOptions
-from posture.pose.run import track_source
-from posture.sources.video import open_source
 
 pytestmark = pytest.mark.slow
 #: The label-free checks below hold the analysis to what it reaches on the demo clip (the issue's target,
@@ -43,11 +42,7 @@ def _fetch(name: str) -> Path:
 
 def _analyse(path: Path) -> tuple[GaitResult, float]:
     """``posture gait PATH`` without options: the result and the clip's frame rate."""
-    source = open_source(path)
-    try:
-        seq = track_source(source, resolve_model(None), PoseOptions(max_people=3))
-    finally:
-        source.close()
+    seq = track_walker(path, resolve_model(None), PoseOptions(max_people=3))
     return analyse_gait(seq), float(seq.fps or 30.0)
 
 
