@@ -39,19 +39,14 @@ HS_TOL, TO_TOL = 2.0, 3.0
 
 def track(path: Path, cache: Path | None) -> PoseSequence:
     """The clip's tracked people, as ``posture gait`` finds them (cached by file name when asked)."""
+    from posture.gait.recover import track_walker
     from posture.pose.bundle import resolve_model
     from posture.pose.landmarker import PoseOptions
-    from posture.pose.run import track_source
-    from posture.sources.video import open_source
 
     stored = cache / f"{path.stem}.pose.pkl" if cache else None
     if stored and stored.exists():
         return pickle.loads(stored.read_bytes())
-    source = open_source(path)
-    try:
-        seq = track_source(source, resolve_model(None), PoseOptions(max_people=3))
-    finally:
-        source.close()
+    seq = track_walker(path, resolve_model(None), PoseOptions(max_people=3))
     if stored:
         stored.parent.mkdir(parents=True, exist_ok=True)
         stored.write_bytes(pickle.dumps(seq))
