@@ -145,34 +145,55 @@ def _crop_box(want: _Want, size: tuple[int, int], s: RecoverSettings) -> tuple[i
     return x0, y0, x1, y1
 
 
-def _match(want: _Want, frame_rgb: np.ndarray, estimator: PoseEstimator, s: RecoverSettings) -> tuple | None:
-    """The walker's landmarks found in the crop around ``want`` (full-frame pixels), or None."""
+def _cut(want: _Want, frame_rgb: np.ndarray, s: RecoverSettings) -> tuple[np.ndarray, np.ndarray] | None:
+    """The crop around ``want`` (a copy) and its top-left corner in the frame, or None."""
     box = _crop_box(want, (frame_rgb.shape[1], frame_rgb.shape[0]), s)
     if box is None:
         return None
     x0, y0, x1, y1 = box
-    det = estimator.detect(np.ascontiguousarray(frame_rgb[y0:y1, x0:x1]))
+    return np.ascontiguousarray(frame_rgb[y0:y1, x0:x1]), np.array([x0, y0], float)
+
+
+def _match(
+    want: _Want, crop: tuple[np.ndarray, np.ndarray] | None, estimator: PoseEstimator, s: RecoverSettings
+) -> tuple | None:
+    """The walker's landmarks found in the crop around ``want`` (full-frame pixels), or None."""
+    if crop is None:
+        return None
+    det = estimator.detect(crop[0])
     if not det.count:
         return None
-    xy = det.xy_px[0] + np.array([x0, y0], float)
+    xy = det.xy_px[0] + crop[1]
     centre, torso = _torso(xy[None])
     if not np.isfinite(centre).all() or not torso[0] > 0:
         return None
     ratio = float(torso[0] / want.torso)
-    if (
-        float(np.linalg.norm(centre[0] - want.centre)) > want.gate
-        or not 1 / s.size_ratio <= ratio <= s.size_ratio
-    ):
+    off = float(np.linalg.norm(centre[0] - want.centre))
+    if off > want.gate or not 1 / s.size_ratio <= ratio <= s.size_ratio:
         return None
     return xy, det.z[0], det.world_m[0], det.visibility[0], det.presence[0]
 
 
 def _look(
-    seq: PoseSequence, wants: list[_Want], source: str | Path, model: ModelInfo, s: RecoverSettings
-) -> dict:
-    """Row -> the walker's arrays found there, decoding the clip once up to the last wanted frame."""
+    seq: PoseSequence,
+    wants: list[_Want],
+    outward: list[list[int]],
+    source: str | Path,
+    model: ModelInfo,
+    s: RecoverSettings,
+) -> dict[int, tuple]:
+    """Row -> the walker's arrays found there.
+
+    The clip is decoded once, up to the last wanted frame. Going outwards from the
+    track the model stops after ``max_misses`` misses in a row: after the track in
+    decoding order, before it on the crops kept on the way (from the track backwards).
+    """
+    by_row = {w.row: w for w in wants}
+    before, after = (set(run) for run in outward)
     by_frame = {int(seq.frame_index[w.row]): w for w in wants}
     found: dict[int, tuple] = {}
+    kept: dict[int, tuple[np.ndarray, np.ndarray] | None] = {}
+    misses_after = 0
     video = open_source(source)
     try:
         with PoseEstimator(model, PoseOptions(max_people=1), video=False) as estimator:
@@ -181,9 +202,25 @@ def _look(
                 if frame.index > last:
                     break
                 want = by_frame.get(frame.index)
-                hit = None if want is None else _match(want, frame.rgb, estimator, s)
-                if want is not None and hit is not None:
+                if want is None or (want.row in after and misses_after >= s.max_misses):
+                    continue
+                crop = _cut(want, frame.rgb, s)
+                if want.row in before:
+                    kept[want.row] = crop
+                    continue
+                hit = _match(want, crop, estimator, s)
+                if hit is not None:
                     found[want.row] = hit
+                if want.row in after:
+                    misses_after = 0 if hit is not None else misses_after + 1
+            misses = 0
+            for row in outward[0]:
+                if misses >= s.max_misses:
+                    break
+                hit = _match(by_row[row], kept.get(row), estimator, s) if row in by_row else None
+                if hit is not None:
+                    found[row] = hit
+                misses = 0 if hit is not None else misses + 1
     finally:
         video.close()
     return found
@@ -222,7 +259,7 @@ def recover_walker(
     col = int(np.flatnonzero(seq.track_id == track_id)[0])
     wants, outward = _wanted(seq, col, s)
     report: dict[str, Any] = {"settings": asdict(s), "frames_tried": len(wants)}
-    found = _look(seq, wants, source, model, s) if wants else {}
+    found = _look(seq, wants, outward, source, model, s) if wants else {}
     keep, (before, after) = _adjacent(found, outward, s.max_misses) if wants else (set(), (0, 0))
     report.update(before=before, after=after, in_gaps=len(keep) - before - after)
     report["frames"] = sorted(int(seq.frame_index[r]) for r in keep)

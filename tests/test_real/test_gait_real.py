@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 #: The label-free checks below hold the analysis to what it reaches on the demo clip (the issue's target,
 #: 95% of events within a frame, is not met: benchmarks/results/gait_real.md). Measured shares of the
 #: original clip's events found again within a frame (and of the variant's found in the original):
-#: mirrored 0.50 / 0.60, half resolution 0.50 / 0.67, 15 fps 0.25 / 0.60, cut mid-walk 0.71 / 0.83.
+#: mirrored 0.75 / 0.75, half resolution 0.67 / 0.73, 15 fps 0.50 / 0.86, cut mid-walk 1.00 / 0.86.
 #: The bounds sit a little below, so that a change that loses events fails here.
 
 
@@ -127,10 +127,11 @@ def test_events_against_the_labels(demo_result, labels):
     found = _frames(result, fps)
     hs = ev.score(found, lab, "heel_strike", 2.0, span)
     to = ev.score(found, lab, "toe_off", 3.0, span)
-    # 8 labelled of each; the first heel strike is behind a tree trunk, before the model sees her
-    assert hs.hits >= 6 and not hs.extra, (hs.missed, hs.extra)
-    # the far foot, hidden in the grass as she steps out from behind the tree, reads as leaving early
-    assert to.hits >= 5 and len(to.extra) <= 1, (to.missed, to.extra)
+    # 8 labelled of each; the first heel strike lands as she steps out from behind a tree trunk, two
+    # frames after the model (on a crop around her) first sees her: its arrival is not seen
+    assert hs.hits >= 7 and not hs.extra, (hs.missed, hs.extra)
+    # the far foot's toe offs, hidden in the grass or behind the near leg, are the ones missed
+    assert to.hits >= 5 and not to.extra, (to.missed, to.extra)
     assert hs.mae <= 1.0 and to.mae <= 1.2
 
 
@@ -151,16 +152,16 @@ def test_a_mirrored_clip_gives_the_same_events_with_sides_swapped(demo, demo_res
     mirrored, _ = _analyse(_variant(demo, tmp_path / "mirror.avi", flip=True))
     a, b = _frames(result, fps), _frames(mirrored, fps)
     assert len(a) >= 10
-    assert _paired(a, b, swap_sides=True, tol=1.0) >= 0.45
-    assert _paired(b, a, swap_sides=True, tol=1.0) >= 0.55
+    assert _paired(a, b, swap_sides=True, tol=1.0) >= 0.7
+    assert _paired(b, a, swap_sides=True, tol=1.0) >= 0.7
 
 
 def test_half_the_resolution_gives_the_same_events(demo, demo_result, tmp_path):
     result, fps = demo_result
     small, _ = _analyse(_variant(demo, tmp_path / "half.avi", scale=0.5))
     a, b = _frames(result, fps), _frames(small, fps)
-    assert _paired(a, b, swap_sides=False, tol=1.0) >= 0.45
-    assert _paired(b, a, swap_sides=False, tol=1.0) >= 0.6
+    assert _paired(a, b, swap_sides=False, tol=1.0) >= 0.6
+    assert _paired(b, a, swap_sides=False, tol=1.0) >= 0.7
 
 
 def test_half_the_frame_rate_gives_the_same_events_within_a_frame_of_it(demo, demo_result, tmp_path):
@@ -169,7 +170,8 @@ def test_half_the_frame_rate_gives_the_same_events_within_a_frame_of_it(demo, de
     assert slow_fps == pytest.approx(fps / 2)
     assert not slow.refused
     a, b = _frames(result, fps), _frames(slow, slow_fps, frame_step=2.0)
-    assert len(b) >= 4 and _paired(b, a, swap_sides=False, tol=2.0) >= 0.55  # one frame of the 15 fps clip
+    assert len(b) >= 6 and _paired(b, a, swap_sides=False, tol=2.0) >= 0.8  # one frame of the 15 fps clip
+    assert _paired(a, b, swap_sides=False, tol=2.0) >= 0.45
 
 
 def test_a_clip_cut_mid_walk_gives_the_same_events_on_the_shared_part(demo, demo_result, tmp_path):
@@ -178,8 +180,8 @@ def test_a_clip_cut_mid_walk_gives_the_same_events_on_the_shared_part(demo, demo
     cut, _ = _analyse(_variant(demo, tmp_path / "cut.avi", start=start))
     a = [e for e in _frames(result, fps) if e.frame >= start + 10]
     b = _frames(cut, fps, offset=start)
-    assert len(a) >= 4 and _paired(a, b, swap_sides=False, tol=1.0) >= 0.65
-    assert _paired(b, a, swap_sides=False, tol=1.0) >= 0.75
+    assert len(a) >= 5 and _paired(a, b, swap_sides=False, tol=1.0) >= 0.95
+    assert _paired(b, a, swap_sides=False, tol=1.0) >= 0.8
 
 
 def test_small_walkers_at_ten_frames_a_second_are_refused(tmp_path):
