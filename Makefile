@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 CORE   := $(VENV)/.core
 STAMP  := $(VENV)/.full
 
-.PHONY: install demo test lint samples bench bench-photo bench-gait bench-speed bench-kinematics bench-real bench-batch clean
+.PHONY: install demo test lint samples bench bench-photo bench-gait bench-gait-world bench-speed bench-kinematics bench-real bench-batch clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,9 @@ bench-photo: $(STAMP)  ## standing-check accuracy on synthetic bodies with known
 bench-gait: $(STAMP)  ## gait event and timing accuracy on synthetic walkers, and speed
 	$(PY) benchmarks/bench_gait.py --out benchmarks/results/gait.md
 	$(PY) benchmarks/bench_gait_speed.py --out benchmarks/results/gait_speed.md
+
+bench-gait-world: $(STAMP)  ## gait events on synthetic walks with bystanders, a pole, photos, noise and x264
+	$(PY) benchmarks/bench_gait_world.py --out benchmarks/results/gait_world.md --scene-only side_l_30_sym front_30_sym back_30_sym
 
 bench-speed: $(STAMP)  ## posture gait against bare 3-pose and 1-pose MediaPipe loops (shipped walk, real clip), memory
 	$(PY) benchmarks/bench_gait_speed.py --out benchmarks/results/gait_speed.md

@@ -74,6 +74,7 @@ from posture.synth.body import (
 )
 from posture.synth.render import Appearance, Camera, make_camera, render_body
 from posture.synth.truth import base_truth
+from posture.synth.world import World, WorldScene, compress
 
 # Normative sagittal angles over one gait cycle (percent, degrees), 0 % = heel strike.
 HIP_FLEXION_KNOTS = (
@@ -191,6 +192,9 @@ class WalkingParams:
     oversample: int = 8
     appearance: Appearance = field(default_factory=Appearance)
     seed: int = 0
+    #: Bystanders, an occluder, sensor noise and compression (:mod:`posture.synth.world`);
+    #: ``None``: the clean render (one body, plain room, mp4v).
+    world: World | None = None
 
     def side_value(self, pair: tuple[float, float], side: str) -> float:
         """Return the left or right entry of a per-side pair."""
@@ -727,7 +731,12 @@ _FRAME_JOINTS = ("hip", "heel", "toe", "ankle", "knee")
 
 
 def render_walk(name: str, params: WalkingParams, video_path: str | Path) -> dict:
-    """Render the walk to ``video_path`` (mp4v, streamed frame by frame); return its truth."""
+    """Render the walk to ``video_path`` (mp4v, streamed frame by frame); return its truth.
+
+    With ``params.world`` the frames are drawn by :class:`~posture.synth.world.WorldScene`
+    (bystanders, occluder, sensor noise), the file is re-encoded as the world asks, and the
+    truth gains a ``world`` entry; the events stay the walker's.
+    """
     subject = build_subject(params.phenotype)
     n_frames = int(round(params.n_strides * cycle_time(params) * params.fps))
     traj = solve_trajectory(subject, params, (n_frames - 1) / params.fps)
@@ -735,7 +744,10 @@ def render_walk(name: str, params: WalkingParams, video_path: str | Path) -> dic
     frame_idx = np.arange(n_frames) * params.oversample
     camera, direction = walking_camera(params, (traj.root[0, 1], traj.root[-1, 1]))
     fourcc = cv2.VideoWriter_fourcc(*"mp4v")  # type: ignore[attr-defined]
-    writer = cv2.VideoWriter(str(video_path), fourcc, params.fps, (params.width, params.height))
+    scene = None if params.world is None else WorldScene(params.world, camera, params.appearance, subject)
+    out_path = Path(video_path)
+    raw = out_path if scene is None else out_path.with_name(out_path.stem + ".mp4v" + out_path.suffix)
+    writer = cv2.VideoWriter(str(raw), fourcc, params.fps, (params.width, params.height))
     if not writer.isOpened():
         raise OSError(f"cannot open a video writer for {video_path}")
     frames: dict[str, list] = {"time_s": []}
@@ -745,7 +757,11 @@ def render_walk(name: str, params: WalkingParams, video_path: str | Path) -> dic
             pose = trajectory_pose(subject, params, traj, int(gi))
             verts, heads = pose_batch(subject, [pose])
             joints = named_joints(subject, heads[0], verts[0])
-            writer.write(render_body(camera, verts[0], subject.faces, subject.region, params.appearance))
+            if scene is None:
+                writer.write(render_body(camera, verts[0], subject.faces, subject.region, params.appearance))
+            else:
+                points = camera.project(np.array([joints[f"{s}_{j}"] for j in _FRAME_JOINTS for s in SIDES]))
+                writer.write(scene.render(f, f / params.fps, verts[0], points))
             frames["time_s"].append(f / params.fps)
             for j in _FRAME_JOINTS:
                 for side in SIDES:
@@ -754,9 +770,12 @@ def render_walk(name: str, params: WalkingParams, video_path: str | Path) -> dic
             obliquity.append(np.degrees(np.arctan2(hl[2] - hr[2], np.hypot(*(hl - hr)[:2]))))
     finally:
         writer.release()
-    return walking_truth(
+    truth = walking_truth(
         name, params, subject, traj, events, camera, direction, frames, np.array(obliquity), n_frames
     )
+    if scene is not None and params.world is not None:
+        truth["world"] = scene.truth(compress(raw, out_path, params.world, params.fps))
+    return truth
 
 
 def measured_drop(events: list[dict], obliquity: FloatArray, fps: float) -> dict[str, float | None]:
@@ -792,11 +811,14 @@ def walking_truth(
     hips = [subject.ref_heads[subject.bone(f"upperleg01.{s}")] for s in "LR"]
     height = float(subject.ref_vertices[:, 2].max() - subject.ref_vertices[:, 2].min())
     steps = [r["step_time_s"] for r in rows if r["step_time_s"] is not None]
+    as_dict = asdict(params)
+    if params.world is None:
+        del as_dict["world"]  # the clean render's truth stays as it was
     truth = base_truth(
         "walking",
         name,
         params.seed,
-        asdict(params),
+        as_dict,
         (params.width, params.height),
         camera.as_dict(),
         {
