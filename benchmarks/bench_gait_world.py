@@ -136,6 +136,9 @@ def world_params(clip: Clip, k: int, photos: list[Path]):  # noqa: ANN201
 def prepare(name: str, params, cache: Path, cached_only: bool = False) -> tuple[dict, object] | None:  # noqa: ANN001
     """Render (cached), then track as ``posture gait`` does (cached); ``None`` if the walk is refused
     (or, with ``cached_only``, not in the cache)."""
+    from posture.gait.recover import recover_walker
+    from posture.gait.walker import select_walker
+    from posture.pose.bundle import resolve_model
     from posture.pose.run import load_pose
     from posture.synth.truth import write_truth
     from posture.synth.walking import render_walk
@@ -156,7 +159,15 @@ def prepare(name: str, params, cache: Path, cached_only: bool = False) -> tuple[
         start = time.perf_counter()
         pose_path.write_bytes(pickle.dumps(load_pose(video, max_people=3)))
         print(f"{name}: tracked in {time.perf_counter() - start:.0f} s", flush=True)
-    return json.loads(truth_path.read_text()), pickle.loads(pose_path.read_bytes())
+    walker_path = cache / f"{name}.walker.pkl"
+    if not walker_path.exists():
+        # what posture gait does after the whole-picture pass (posture.gait.recover.track_walker)
+        start = time.perf_counter()
+        seq = pickle.loads(pose_path.read_bytes())
+        seq, _ = recover_walker(seq, select_walker(seq).track_id, video, resolve_model(None))
+        walker_path.write_bytes(pickle.dumps(seq))
+        print(f"{name}: walker recovered in {time.perf_counter() - start:.0f} s", flush=True)
+    return json.loads(truth_path.read_text()), pickle.loads(walker_path.read_bytes())
 
 
 def score_events(found: list[dict], truth: list[dict], fps: float, duration_s: float) -> dict:
