@@ -120,7 +120,11 @@ def refusal_row(name: str, result: GaitResult, want: str) -> Row:
     """Did a clip that cannot be timed (or where nobody walks) get a refusal and no finding?"""
     measures = result.measures()
     valued = [k for k, m in measures.items() if m.value is not None]
-    said = result.refused or [n for n in result.notes if n.startswith("nobody walks")]
+    said = result.refused or [
+        n
+        for n in result.notes
+        if n.startswith(("nobody walks", "no straight walking")) or "no steady stepping" in n
+    ]
     ok = bool(said) and not result.events and not valued
     reason = "; ".join(said) if said else "(nothing said)"
     return Row(name, want, f"| {name} | {want} | {'yes' if ok else 'NO'} | {len(result.events)} | {reason} |")

@@ -633,7 +633,7 @@ _SYM_PARAMS = (
 def _all_events(
     xy: np.ndarray, z: np.ndarray, t: np.ndarray, fps: float, segments: list[cond.Segment], lateral: bool
 ) -> tuple[list[GaitEvent], list[tuple[cond.Segment, np.ndarray]], list[str]]:
-    """Events of every segment, each segment's conditioned landmarks, and notes.
+    """Events of every segment with steady stepping, each segment's conditioned landmarks, and notes.
 
     Front/back segments get their side labels mirrored in ``xy`` (in place) when the
     model labelled them as if the walker faced the other way.
@@ -641,6 +641,8 @@ def _all_events(
     events: list[GaitEvent] = []
     parts = []
     notes: list[str] = []
+    torso = np.isfinite(xy[:, [L.LEFT_HIP, L.RIGHT_HIP]]).all(axis=(1, 2))
+    seen = (float(t[torso][0]), float(t[torso][-1])) if torso.any() else (float(t[0]), float(t[-1]))
     for seg in segments:
         if not lateral:
             xy_seg, swapped = relabel_frontal(xy[seg.start : seg.stop], seg.direction == "towards_camera")
@@ -649,9 +651,41 @@ def _all_events(
                 notes.append(f"segment {seg.start_s:.1f}-{seg.end_s:.1f} s: side labels mirrored (back view)")
         found, seg_notes, part = _segment_events(xy, z, t, fps, seg, lateral)
         parts.append((seg, part))
-        events += found
         notes += seg_notes
+        cut = seg.start_s - seen[0] <= EDGE_S or seen[1] - seg.end_s <= EDGE_S
+        if not steady_stepping(found, 2 if cut else 3):
+            notes.append(
+                f"segment {seg.start_s:.1f}-{seg.end_s:.1f} s: no steady stepping (fewer than "
+                f"{'two' if cut else 'three'} heel strikes of alternate feet in a row, "
+                f"{STEP_S[0]:g}-{STEP_S[1]:g} s apart): its {len(found)} event(s) are left out"
+            )
+            continue
+        events += found
     return events, parts, notes
+
+
+#: Plausible time from one foot's heel strike to the other's while walking (s).
+STEP_S = (0.25, 1.0)
+#: A segment starting (ending) this close (s) to where the walker is first (last) seen is cut by the
+#: picture: the walk goes on outside it, and one step in it is enough.
+EDGE_S = 0.25
+
+
+def steady_stepping(events: list[GaitEvent], strikes_needed: int = 3) -> bool:
+    """Whether the events hold steady walking: ``strikes_needed`` heel strikes in a row, of alternate
+    feet, each step in :data:`STEP_S`.
+
+    A few steps between tennis serves or a shuffle on the spot are not a walk to
+    time; a segment cut by the picture's edge or the clip's ends needs only two.
+    """
+    strikes = sorted((e for e in events if e.kind == HEEL_STRIKE), key=lambda e: e.time_s)
+    run = 1
+    for a, b in zip(strikes, strikes[1:], strict=False):
+        ok = a.side != b.side and STEP_S[0] <= b.time_s - a.time_s <= STEP_S[1]
+        run = run + 1 if ok else 1
+        if run >= strikes_needed:
+            return True
+    return False
 
 
 def _away_from_crowding(

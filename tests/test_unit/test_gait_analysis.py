@@ -162,3 +162,26 @@ def test_a_person_standing_still_yields_no_events_and_a_reason():
     assert result.subject["walks"] is False
     assert math.isnan(result.cadence.mean)
     json.dumps(result.to_dict())
+
+
+def _strikes(times_sides: list[tuple[float, str]]) -> list:
+    from posture.data.skeleton import Side
+    from posture.gait.events import HEEL_STRIKE, GaitEvent
+
+    return [GaitEvent(Side(side), HEEL_STRIKE, t, int(t * 30), "contact") for t, side in times_sides]
+
+
+@pytest.mark.parametrize(
+    ("strikes", "steady"),
+    [
+        ([(0.0, "left"), (0.55, "right"), (1.1, "left")], True),  # one stride of walking
+        ([(0.0, "left"), (0.55, "right")], False),  # two steps only
+        ([(0.0, "left"), (1.43, "right"), (1.53, "left")], False),  # a long pause, then a shuffle
+        ([(0.0, "left"), (0.55, "left"), (1.1, "left")], False),  # one foot only
+        ([(0.0, "left"), (0.5, "right"), (2.5, "left"), (3.0, "right"), (3.5, "left")], True),
+    ],
+)
+def test_steady_stepping_needs_three_alternating_strikes_a_step_apart(strikes, steady):
+    from posture.gait.analysis import steady_stepping
+
+    assert steady_stepping(_strikes(strikes)) is steady
