@@ -70,12 +70,11 @@ def _torso(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _fit(times: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Least-squares line through the centres: (position at times[0], velocity per second)."""
+    """Least-squares line through the centres: (position at time 0, velocity per second)."""
     if len(times) < 2:
-        return centres[0], np.zeros(2)
-    dt = times - times[0]
-    slope = np.array([np.polyfit(dt, centres[:, k], 1) for k in range(2)])
-    return slope[:, 1], slope[:, 0]
+        return centres[np.argmin(np.abs(times))], np.zeros(2)
+    line = np.array([np.polyfit(times, centres[:, k], 1) for k in range(2)])
+    return line[:, 1], line[:, 0]
 
 
 @dataclass
