@@ -216,6 +216,11 @@ def _document(
             "frames": seq.n_frames,
             "image_size": list(seq.image_size),
             "settings": {"view": opts.view, "subject": opts.subject, "height_cm": opts.height_cm},
+            "tracking": {
+                key: seq.provenance.settings[key]
+                for key in ("stitched_tracks", "walker_recovered")
+                if key in seq.provenance.settings
+            },
         },
     }
 

@@ -42,6 +42,9 @@ def test_result_sections_and_events_against_truth(side):
         errors.append(min(abs(t["time_s"] - event["time_s"]) for t in same) * fps)
     assert max(errors) <= 4.0 and float(np.median(errors)) <= 1.0, f"frames from the true events: {errors}"
     assert len(doc["events"]) >= len(truth["events"]) - 4
+    recovered = doc["provenance"]["tracking"]["walker_recovered"]
+    assert recovered["track_id"] == doc["subject"]["track_id"]
+    assert recovered["before"] + recovered["after"] + recovered["in_gaps"] == len(recovered["frames"])
 
 
 def test_steps_csv_has_a_row_per_step(side):
