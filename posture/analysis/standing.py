@@ -12,6 +12,7 @@ so that every left/right measure is exactly mirror-equivariant
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -239,7 +240,7 @@ def _measures(
     first = pictures[0]
     size = (first.rgb.shape[1], first.rgb.shape[0])
     if not ankles_seen(first.variants[0].xy, first.variants[0].visibility, size):
-        _drop_leg_measures(measures)
+        _leave_out(measures, NEEDS_ANKLES, "the ankles are not in the picture")
     return measures, quality
 
 
@@ -324,10 +325,7 @@ def _arms_gate(
     angles = {s: (max(direct[s][0], mirror[swap[s]][0]), max(direct[s][1], mirror[swap[s]][1])) for s in swap}
     problem = arms_problem(angles)
     left_out: dict[str, str] = NEEDS_HANGING_ARMS["side" if view.is_side else "front"] if problem else {}
-    for name in left_out:
-        old = measures[name]
-        note = "left out: the arms do not hang at the sides"
-        measures[name] = Measure(name, None, old.unit, None, old.meaning, note=note)
+    _leave_out(measures, left_out, "left out: the arms do not hang at the sides")
     if problem:
         warnings.append(f"{problem}; the {' and '.join(left_out.values())} is left out")
     return {
@@ -368,10 +366,7 @@ def _clothing_gate(
     depth = min(d for d in depths if d is not None)
     covered = depth > MAX_HEM_DEPTH
     if covered:
-        for name in NEEDS_HIPS_SEEN:
-            old = measures[name]
-            note = "left out: clothing covers the hips"
-            measures[name] = Measure(name, None, old.unit, None, old.meaning, note=note)
+        _leave_out(measures, NEEDS_HIPS_SEEN, "left out: clothing covers the hips")
         warnings.append(
             f"the clothes cover the hips (a coat, dress or long top reaches {100 * depth:.0f}% of the way "
             "down to the knees): the hip joints are guessed through the cloth, so the hip level, the "
@@ -515,11 +510,10 @@ def _set_obliquity(
         measures[name] = Measure(name, float(value), old.unit, float(sd), old.meaning, note=note)
 
 
-def _drop_leg_measures(measures: dict[str, Measure]) -> None:
-    """Blank the measures that need the ankles when the lower legs are not seen."""
-    for name in NEEDS_ANKLES:
+def _leave_out(measures: dict[str, Measure], names: Iterable[str], note: str) -> None:
+    """Blank the measures ``names`` (in place), saying why in their note."""
+    for name in names:
         old = measures[name]
-        note = "the ankles are not in the picture"
         measures[name] = Measure(name, None, old.unit, None, old.meaning, note=note)
 
 

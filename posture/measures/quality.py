@@ -75,12 +75,17 @@ _LEGS = {"left": (L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), "right": (L.RIGHT_HIP,
 STANCE_REMEDY = "ask the client to stand still, feet side by side and hip-width apart, weight on both feet"
 
 
-def knee_bend_deg(xy: np.ndarray, side: str) -> float:
-    """180° minus the hip-knee-ankle angle in the picture (0 = a straight leg), degrees."""
-    hip, knee, ankle = (xy[j] for j in _LEGS[side])
-    a, b = hip - knee, ankle - knee
+def bend_deg(start: np.ndarray, joint: np.ndarray, end: np.ndarray) -> float:
+    """180° minus the angle at ``joint`` between the segments to ``start`` and ``end`` (0 = straight)."""
+    a, b = start - joint, end - joint
     cos = float(np.dot(a, b) / max(float(np.linalg.norm(a) * np.linalg.norm(b)), 1e-9))
     return 180.0 - float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+
+
+def knee_bend_deg(xy: np.ndarray, side: str) -> float:
+    """180° minus the hip-knee-ankle angle in the picture (0 = a straight leg), degrees."""
+    hip, knee, ankle = _LEGS[side]
+    return bend_deg(xy[hip], xy[knee], xy[ankle])
 
 
 def leg_length_px(xy: np.ndarray) -> float:
@@ -270,12 +275,9 @@ def arm_angles(xy: np.ndarray, size: tuple[int, int]) -> dict[str, tuple[float, 
         return None
     out = {}
     for side, (shoulder, elbow, wrist) in _ARMS.items():
-        a, b = xy[shoulder] - xy[elbow], xy[wrist] - xy[elbow]
-        cos = float(np.dot(a, b) / max(float(np.linalg.norm(a) * np.linalg.norm(b)), 1e-9))
-        bend = 180.0 - float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
         upper = xy[elbow] - xy[shoulder]
         raise_deg = float(np.degrees(np.arctan2(abs(upper[0]), upper[1])))
-        out[side] = (bend, raise_deg)
+        out[side] = (bend_deg(xy[shoulder], xy[elbow], xy[wrist]), raise_deg)
     return out
 
 
