@@ -76,6 +76,12 @@ class Landmark(IntEnum):
 
 N_LANDMARKS = len(Landmark)
 
+#: The torso's corners in outline order (left shoulder, right shoulder, right hip, left hip), as
+#: indices: its centre and the quadrilateral the tracker reads clothing colours from.
+TORSO: tuple[int, ...] = tuple(
+    int(lm) for lm in (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.RIGHT_HIP, Landmark.LEFT_HIP)
+)
+
 #: (left, right) pairs of mirror-image landmarks, declared once.
 SIDE_PAIRS: tuple[tuple[Landmark, Landmark], ...] = (
     (Landmark.LEFT_EYE_INNER, Landmark.RIGHT_EYE_INNER),

@@ -19,10 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from posture.data.sequence import PoseSequence
-from posture.data.skeleton import Landmark
-
-_HIPS = [int(Landmark.LEFT_HIP), int(Landmark.RIGHT_HIP)]
-_SHOULDERS = [int(Landmark.LEFT_SHOULDER), int(Landmark.RIGHT_SHOULDER)]
+from posture.data.skeleton import TORSO
 
 
 @dataclass(frozen=True)
@@ -92,7 +89,7 @@ def body_centre(xy: np.ndarray) -> np.ndarray:
     """(T, 2) centre of the torso (mean of shoulders and hips), else of all seen points; NaN when unseen."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # frames where nothing is seen stay NaN
-        centre = np.nanmean(xy[:, _HIPS + _SHOULDERS], axis=1)
+        centre = np.nanmean(xy[:, list(TORSO)], axis=1)
         whole = np.nanmean(xy, axis=1)
     return np.where(np.isnan(centre), whole, centre)
 

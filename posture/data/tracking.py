@@ -16,9 +16,8 @@ import cv2
 import numpy as np
 
 from posture.data.sequence import PoseSequence
-from posture.data.skeleton import Landmark
+from posture.data.skeleton import TORSO
 
-_TORSO = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.RIGHT_HIP, Landmark.LEFT_HIP]
 _NO_MATCH = 1e6
 #: A detection within this |log| of the track's size is the whole person; smaller ones (half a
 #: skeleton) keep the id but do not change the track's velocity.
@@ -53,7 +52,7 @@ def torso_appearance(rgb: np.ndarray, xy: np.ndarray) -> np.ndarray | None:
     ``xy`` is one person's (33, 2) pixel landmarks; ``None`` when the torso is
     not seen or covers too few pixels.
     """
-    quad = xy[[int(lm) for lm in _TORSO]]
+    quad = xy[list(TORSO)]
     if np.isnan(quad).any():
         return None
     h, w = rgb.shape[:2]
@@ -72,7 +71,7 @@ def torso_appearance(rgb: np.ndarray, xy: np.ndarray) -> np.ndarray | None:
 
 def person_features(xy: np.ndarray, rgb: np.ndarray | None = None) -> PersonFeatures:
     """Summarise one person's (33, 2) landmarks for matching."""
-    torso = xy[[int(lm) for lm in _TORSO]]
+    torso = xy[list(TORSO)]
     pts = torso if not np.isnan(torso).all() else xy
     centre = np.nanmean(pts, axis=0)
     extent = np.nanmax(xy, axis=0) - np.nanmin(xy, axis=0)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from posture.data.skeleton import N_LANDMARKS, Landmark
+from posture.data.skeleton import N_LANDMARKS, TORSO
 from posture.errors import ModelError
 from posture.io.stderr import native_stderr_silenced
 from posture.pose.bundle import ModelInfo
@@ -196,9 +196,6 @@ DUPLICATE_SPREAD = 0.1
 #: DUPLICATE_CENTRE of the larger one's height of that one's, is a part of that person found again.
 DUPLICATE_INSIDE = 0.85
 DUPLICATE_CENTRE = 0.2
-_TORSO_POINTS = [
-    int(lm) for lm in (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
-]
 
 
 def _box(xy: np.ndarray) -> np.ndarray:
@@ -240,8 +237,8 @@ def _part_of(a: np.ndarray, b: np.ndarray, box_a: np.ndarray, box_b: np.ndarray)
     if _area(box_a) >= _area(box_b) or _inside(box_a, box_b) < DUPLICATE_INSIDE:
         return False
     with np.errstate(invalid="ignore"):
-        centre_a = np.nanmean(a[_TORSO_POINTS], axis=0)
-        centre_b = np.nanmean(b[_TORSO_POINTS], axis=0)
+        centre_a = np.nanmean(a[list(TORSO)], axis=0)
+        centre_b = np.nanmean(b[list(TORSO)], axis=0)
     dist = float(np.linalg.norm(centre_a - centre_b))
     return bool(np.isfinite(dist) and dist < DUPLICATE_CENTRE * (box_b[3] - box_b[1]))
 
