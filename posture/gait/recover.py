@@ -32,8 +32,6 @@ from posture.pose.landmarker import PoseEstimator, PoseOptions
 from posture.pose.run import FrameHook, track_source
 from posture.sources.video import open_source
 
-_TORSO = [L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP]
-
 
 @dataclass(frozen=True)
 class RecoverSettings:
@@ -183,16 +181,17 @@ def _look(
 ) -> dict[int, tuple]:
     """Row -> the walker's arrays found there.
 
-    The clip is decoded once, up to the last wanted frame. Going outwards from the
-    track the model stops after ``max_misses`` misses in a row: after the track in
-    decoding order, before it on the crops kept on the way (from the track backwards).
+    The clip is decoded once, up to the last wanted frame: gaps are looked into
+    on the way; the crops before and after the track are kept and looked into
+    afterwards, going outwards from the track, until ``max_misses`` frames in a
+    row give no match (a frame not looked into, another person being near, counts
+    as a miss).
     """
     by_row = {w.row: w for w in wants}
-    before, after = (set(run) for run in outward)
+    outer = {r for run in outward for r in run}
     by_frame = {int(seq.frame_index[w.row]): w for w in wants}
     found: dict[int, tuple] = {}
     kept: dict[int, tuple[np.ndarray, np.ndarray] | None] = {}
-    misses_after = 0
     video = open_source(source)
     try:
         with PoseEstimator(model, PoseOptions(max_people=1), video=False) as estimator:
@@ -201,45 +200,25 @@ def _look(
                 if frame.index > last:
                     break
                 want = by_frame.get(frame.index)
-                if want is None or (want.row in after and misses_after >= s.max_misses):
+                if want is None:
                     continue
                 crop = _cut(want, frame.rgb, s)
-                if want.row in before:
+                if want.row in outer:
                     kept[want.row] = crop
-                    continue
-                hit = _match(want, crop, estimator, s)
-                if hit is not None:
+                elif (hit := _match(want, crop, estimator, s)) is not None:
                     found[want.row] = hit
-                if want.row in after:
-                    misses_after = 0 if hit is not None else misses_after + 1
-            misses = 0
-            for row in outward[0]:
-                if misses >= s.max_misses:
-                    break
-                hit = _match(by_row[row], kept.get(row), estimator, s) if row in by_row else None
-                if hit is not None:
-                    found[row] = hit
-                misses = 0 if hit is not None else misses + 1
+            for run in outward:
+                misses = 0
+                for row in run:
+                    hit = _match(by_row[row], kept.get(row), estimator, s) if row in by_row else None
+                    if hit is not None:
+                        found[row] = hit
+                    misses = 0 if hit is not None else misses + 1
+                    if misses >= s.max_misses:
+                        break
     finally:
         video.close()
     return found
-
-
-def _adjacent(
-    found: dict[int, tuple], outward: list[list[int]], max_misses: int
-) -> tuple[set[int], list[int]]:
-    """The rows to keep: going outwards from the track, up to ``max_misses`` misses in a row."""
-    keep = set(found)
-    counts = []
-    for run in outward:
-        misses = 0
-        for k, r in enumerate(run):
-            misses = 0 if r in found else misses + 1
-            if misses >= max_misses:
-                keep -= set(run[k:])
-                break
-        counts.append(sum(1 for r in run if r in keep))
-    return keep, counts
 
 
 def recover_walker(
@@ -259,13 +238,13 @@ def recover_walker(
     wants, outward = _wanted(seq, col, s)
     report: dict[str, Any] = {"settings": asdict(s), "frames_tried": len(wants)}
     found = _look(seq, wants, outward, source, model, s) if wants else {}
-    keep, (before, after) = _adjacent(found, outward, s.max_misses) if wants else (set(), (0, 0))
-    report.update(before=before, after=after, in_gaps=len(keep) - before - after)
-    report["frames"] = sorted(int(seq.frame_index[r]) for r in keep)
-    if not keep:
+    before, after = (sum(r in found for r in run) for run in outward) if wants else (0, 0)
+    report.update(before=before, after=after, in_gaps=len(found) - before - after)
+    report["frames"] = sorted(int(seq.frame_index[r]) for r in found)
+    if not found:
         return seq, report
     arrays = {k: getattr(seq, k).copy() for k in ("xy_px", "z", "world_m", "visibility", "presence")}
-    for r in keep:
+    for r in found:
         for name, value in zip(arrays, found[r], strict=True):
             arrays[name][r, col] = value
     return replace(seq, **arrays), report
