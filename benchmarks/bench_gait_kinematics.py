@@ -6,7 +6,7 @@ feet-only recording whose legs are made up around the real feet:
 :mod:`benchmarks.real.kinematics`)
 are projected into static cameras (side, front, back; 30 and 60 fps; clean and with a
 realistic pose-noise model: :mod:`benchmarks.real.project`) and run through
-:func:`posture.gait.analysis.analyse_gait`. Its heel strikes and toe offs are matched with
+:func:`posture.gait.check.analyse_gait`. Its heel strikes and toe offs are matched with
 the true events (same side and kind, nearest within :data:`MATCH_S`); the heel-to-toe
 pattern of side views is compared with the foot angle of the heel and toe markers.
 
@@ -31,7 +31,7 @@ from benchmarks.real import kinematics as kin  # noqa: E402
 from benchmarks.real import project as pj  # noqa: E402
 from posture.data.skeleton import Landmark as L  # noqa: E402
 from posture.gait import footstrike as fs  # noqa: E402
-from posture.gait.analysis import analyse_gait  # noqa: E402
+from posture.gait.check import analyse_gait  # noqa: E402
 
 #: A detection within this of a true event of its side and kind is a match (s).
 MATCH_S = 0.08

@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.real import evaluate as ev  # noqa: E402
 from benchmarks.real.fetch import Unavailable, fetch, load_manifest  # noqa: E402
 from posture.data.sequence import PoseSequence  # noqa: E402
-from posture.gait.analysis import GaitResult, analyse_gait  # noqa: E402
+from posture.gait.check import analyse_gait  # noqa: E402
+from posture.gait.result import GaitResult  # noqa: E402
 
 HS_TOL, TO_TOL = 2.0, 3.0
 

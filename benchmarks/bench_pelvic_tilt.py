@@ -6,7 +6,7 @@ model's neutral pelvis), are rendered and run through the real MediaPipe model
 (with segmentation):
 
 - ``calibration``: the model is fitted here (ridge on the outline features of
-  :mod:`posture.measures.pelvic_tilt`; each image and its mirror image count);
+  :mod:`posture.standing.pelvic_tilt`; each image and its mirror image count);
 - ``held-out``: other phenotypes, clothes and background colours, and camera
   heights / distances drawn from wider ranges; the reported error comes from here;
 - ``trunk lean``: held-out subjects whose trunk also leans -8..+8 deg
@@ -21,7 +21,7 @@ Usage::
     python benchmarks/bench_pelvic_tilt.py --out benchmarks/results/pelvic_tilt.md [--write-model]
 
 ``--write-model`` stores the freshly fitted model as the shipped
-``posture/measures/pelvic_tilt_model.json``; without it the shipped model is
+``posture/standing/pelvic_tilt_model.json``; without it the shipped model is
 evaluated too, beside the refit.
 """
 
@@ -39,10 +39,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from posture.measures import pelvic_tilt as pt
-from posture.measures.photo import View
+from posture.core.view import View
 from posture.pose.bundle import ensure_model
 from posture.pose.landmarker import PoseEstimator, PoseOptions
+from posture.standing import pelvic_tilt as pt
 from posture.synth.body import Phenotype, build_subject, place_on_floor, pose_body
 from posture.synth.render import Appearance, render_body
 from posture.synth.standing import StandingParams, solve_standing_pose, standing_camera

@@ -9,7 +9,7 @@ stance widths, front and back views. Only the held-out rows judge a method.
 Methods: the landmark hip line averaged over the mirror-paired test-time
 augmentations (what the standing analysis reports, camera level so no roll);
 the same divided by its calibration slope ("rescaled"); the pixel estimator
-(:func:`posture.measures.pelvis_level.estimate_pelvis_level`, its gain refitted
+(:func:`posture.standing.pelvis_level.estimate_pelvis_level`, its gain refitted
 here on the calibration set, and with the constants shipped in the module, which
 should agree); and a per-view least-squares combination (no intercept) of the
 landmark and pixel values, likewise. Errors in mm convert each estimate with the true
@@ -30,13 +30,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from posture.measures import photo
-from posture.measures.pelvis_level import calibrated_obliquity_deg, region_tilts_deg
-from posture.measures.photo import View
-from posture.measures.view import fix_sides
+from posture.core.view import View
 from posture.pose.augment import detect_augmented
 from posture.pose.bundle import ensure_model
 from posture.pose.landmarker import PoseEstimator, PoseOptions
+from posture.standing import landmarks as photo
+from posture.standing.pelvis_level import calibrated_obliquity_deg, region_tilts_deg
+from posture.standing.view import fix_sides
 from posture.synth.body import Phenotype
 from posture.synth.render import Appearance
 from posture.synth.standing import StandingParams, render_standing

@@ -5,7 +5,7 @@ benchmarks/work/photo/) front and back views of varied bodies with one hip
 higher by a known amount (obliquity about -6..+6 degrees) and side views with
 a known anterior pelvic tilt (0..20 degrees from neutral), with the camera
 rolled up to +-3 degrees, runs the real standing analysis
-(`posture.analysis.standing`) on each picture, and compares with the body
+(`posture.standing.check`) on each picture, and compares with the body
 model's ground truth. Slices:
 
 - clean: the original set: one fixed light from the upper left, a plain room,
@@ -37,10 +37,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from posture.analysis.standing import StandingResult, StandingSettings, analyse_standing
-from posture.measures import photo
 from posture.pose.bundle import ensure_model
 from posture.pose.landmarker import PoseEstimator, PoseOptions
+from posture.standing import landmarks as photo
+from posture.standing.check import StandingResult, StandingSettings, analyse_standing
 from posture.synth.body import Phenotype
 from posture.synth.render import Appearance
 from posture.synth.standing import StandingParams, render_standing

@@ -27,9 +27,9 @@ from types import ModuleType
 import cv2
 import numpy as np
 
-from posture.analysis.standing import NotMeasurable, StandingSettings, analyse_standing, mirror_image
 from posture.pose.bundle import ensure_model
 from posture.pose.landmarker import PoseEstimator, PoseOptions
+from posture.standing.check import NotMeasurable, StandingSettings, analyse_standing, mirror_image
 
 ROOT = Path(__file__).resolve().parents[1]
 MEASURE = "pelvic_obliquity_deg"

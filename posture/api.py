@@ -23,12 +23,12 @@ import numpy as np
 from posture.errors import InputError
 
 if TYPE_CHECKING:
+    from posture.core.measure import Measure
+    from posture.core.view import View
     from posture.data.sequence import PoseSequence
     from posture.findings import Finding, Recommendation
-    from posture.gait.analysis import FootTracks
     from posture.gait.events import GaitEvent
-    from posture.measures.photo import View
-    from posture.measures.types import Measure
+    from posture.gait.result import FootTracks
 
 PathLike = str | os.PathLike[str]
 STANDING_VIEWS = ("auto", "front", "back", "left", "right")
@@ -132,7 +132,7 @@ def _paths(images: PathLike | Sequence[PathLike]) -> list[str]:
 
 
 def _standing_view(view: str | None) -> View | None:
-    from posture.measures.photo import View
+    from posture.core.view import View
 
     if view is None or view == "auto":
         return None

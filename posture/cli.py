@@ -15,8 +15,8 @@ from pathlib import Path
 
 from posture import __version__
 from posture.commands.checks import parse_date
+from posture.core.view import STANDING_VIEWS, View
 from posture.errors import PostureError
-from posture.measures.photo import View
 
 
 def _positive_int(text: str) -> int:
@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     lm.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     ph = sub.add_parser("photo", help="standing check: hips, pelvic tilt, symmetry; report with exercises")
     ph.add_argument("inputs", nargs="+", help="photos of one standing pose (or a short standing video)")
-    ph.add_argument("--view", choices=["auto", *[v.value for v in View]], default="auto")
+    ph.add_argument("--view", choices=["auto", *STANDING_VIEWS], default="auto")
     ph.add_argument("--height-cm", type=float, help="the subject's height, for millimetre measures")
     ph.add_argument("--marker-mm", type=float, help="side of an ArUco marker in the picture, in mm")
     ph.add_argument("--client", help="client name: shown in the report and stored in the history")
@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     _history_parsers(sub)
     lv = sub.add_parser("live", help="camera check: skeleton, hip and shoulder lines; bursts and walks")
     lv.add_argument("--camera", default="0", help="a camera index (default 0) or a video file")
-    lv.add_argument("--view", choices=["auto", *[v.value for v in View]], default="auto")
+    lv.add_argument("--view", choices=["auto", *STANDING_VIEWS], default="auto")
     lv.add_argument("--height-cm", type=float, help="the subject's height, for millimetre measures")
     lv.add_argument("--client", help="client name: shown in the reports; checks stored in the history")
     lv.add_argument("--model", help="a .task file, or a name in models/")

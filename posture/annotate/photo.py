@@ -6,8 +6,8 @@ import cv2
 import numpy as np
 
 from posture.annotate.skeleton import draw_person, line_width, put_text
+from posture.core.measure import Measure
 from posture.data.skeleton import Landmark as L
-from posture.measures.types import Measure
 
 HIP_COLOUR = (40, 40, 230)  # red (BGR)
 SHOULDER_COLOUR = (230, 160, 30)

@@ -40,7 +40,7 @@ FramesHook = Callable[[int], None]
 def _analyse(job: dict[str, Any], out: Path, on_frames: FramesHook | None = None) -> dict[str, Any]:
     if job["kind"] == "photo":
         from posture.commands.photo import PhotoOptions, run_photo
-        from posture.measures.photo import View
+        from posture.core.view import View
 
         view = None if job["view"] is None else View(job["view"])
         document = run_photo(

@@ -20,13 +20,14 @@ from posture import __version__
 from posture.annotate.gait import draw_gait_frame, marks_from_events
 from posture.annotate.video import VideoWriter
 from posture.commands.checks import check_height_cm, check_out_dir, document_header
+from posture.core.measure import Measure
 from posture.data.sequence import PoseSequence
 from posture.errors import InputError
 from posture.findings import Finding, Knowledge, Recommendation, evaluate, load_knowledge, recommend
-from posture.gait.analysis import VIEWS, GaitResult, analyse_gait
+from posture.gait.check import VIEWS, analyse_gait
 from posture.gait.recover import track_walker
+from posture.gait.result import GaitResult
 from posture.io.atomic import atomic_open, staged_folder
-from posture.measures.types import Measure
 from posture.pose.bundle import resolve_model
 from posture.pose.landmarker import PoseOptions
 from posture.pose.run import FrameHook

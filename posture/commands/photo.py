@@ -16,18 +16,18 @@ import cv2
 import numpy as np
 
 from posture import __version__
-from posture.analysis.standing import NotMeasurable, StandingResult, StandingSettings, analyse_standing
 from posture.annotate.photo import annotate_standing
 from posture.annotate.privacy import blur_faces
 from posture.commands.checks import check_height_cm, check_out_dir, check_range, document_header
+from posture.core.view import View
 from posture.errors import InputError, NoPersonError
 from posture.findings import Finding, Knowledge, Recommendation, evaluate, load_knowledge, recommend
 from posture.io.atomic import atomic_open, atomic_path, staged_folder
-from posture.measures.photo import View
 from posture.pose.bundle import ModelInfo, resolve_model
 from posture.pose.landmarker import PoseEstimator, PoseOptions
 from posture.report.html import render_report, write_report
 from posture.sources.video import open_source
+from posture.standing.check import NotMeasurable, StandingResult, StandingSettings, analyse_standing
 
 SCHEMA_VERSION = 1
 #: Frames sampled from a standing video.

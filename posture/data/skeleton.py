@@ -122,6 +122,12 @@ def paired(side: Side, landmark: Landmark) -> Landmark:
     raise ValueError(f"{landmark.name} has no side; expected one of the paired landmarks")
 
 
+#: Both sides, left first: the order of every per-side table and loop.
+SIDES: tuple[Side, Side] = (Side.LEFT, Side.RIGHT)
+#: Each side's heel and toe (foot index) landmark.
+HEEL: dict[Side, Landmark] = {s: paired(s, Landmark.LEFT_HEEL) for s in SIDES}
+TOE: dict[Side, Landmark] = {s: paired(s, Landmark.LEFT_FOOT_INDEX) for s in SIDES}
+
 #: Skeleton edges drawn on overlays (and used for body-size estimates).
 EDGES: tuple[tuple[Landmark, Landmark], ...] = (
     (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),

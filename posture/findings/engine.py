@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from posture.core.measure import Measure
 from posture.findings.load import load_knowledge
 from posture.findings.types import (
     DIRECTIONS,
@@ -25,7 +26,6 @@ from posture.findings.types import (
     Trigger,
 )
 from posture.findings.units import conversion_factor, format_quantity, format_uncertainty, unit_label
-from posture.measures.types import Measure
 
 __all__ = [
     "beyond",

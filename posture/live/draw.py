@@ -15,7 +15,7 @@ import numpy as np
 from posture.annotate.skeleton import draw_person, line_width, put_text
 from posture.data.skeleton import Landmark as L
 from posture.live.state import STEADY_ENOUGH, Hint, Reading
-from posture.measures.scene import RollEstimate
+from posture.standing.scene import RollEstimate
 
 HIP_COLOUR = (0, 215, 255)  # BGR amber
 SHOULDER_COLOUR = (255, 0, 255)  # magenta

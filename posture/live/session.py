@@ -23,13 +23,13 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from posture.core.view import View
 from posture.live.capture import BURST_FRAMES, RECORD_SUFFIX, Burst, Recording, next_name
 from posture.live.draw import Status, draw_live, draw_status
 from posture.live.state import LiveState, Reading, choose_subject, mirror_mean
-from posture.measures.photo import View
-from posture.measures.scene import RollEstimate, estimate_roll
 from posture.pose.landmarker import PoseEstimator
 from posture.sources.video import Frame, Source
+from posture.standing.scene import RollEstimate, estimate_roll
 
 #: How often the camera roll is estimated again from the scene, seconds.
 ROLL_EVERY_S = 1.0

@@ -3,7 +3,7 @@
 Everything here is pure (no camera, no window, no files), so it is tested on
 synthetic landmarks with exact answers.
 
-Sign conventions follow :mod:`posture.measures.photo`: the hip line angle is
+Sign conventions follow :mod:`posture.standing.landmarks`: the hip line angle is
 positive when the subject's LEFT hip is higher, the shoulder line angle when
 the LEFT shoulder is higher; both in degrees against the true horizontal (the
 camera roll is removed when it is known). Pixel coordinates are x right, y down.
@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from posture.core.geometry import lean_from_vertical_deg, unroll
+from posture.core.view import View
 from posture.data.skeleton import MIRROR
 from posture.data.skeleton import Landmark as L
-from posture.measures.geometry import lean_from_vertical_deg, unroll
-from posture.measures.photo import View, pelvic_obliquity_deg, shoulder_tilt_deg
-from posture.measures.quality import MAX_UPRIGHT_DEG, MIN_HEIGHT_SHARE, trunk_from_vertical_deg
-from posture.measures.view import detect_view, fix_sides, shoulder_ratio
+from posture.standing.landmarks import pelvic_obliquity_deg, shoulder_tilt_deg
+from posture.standing.quality import MAX_UPRIGHT_DEG, MIN_HEIGHT_SHARE, trunk_from_vertical_deg
+from posture.standing.view import detect_view, fix_sides, shoulder_ratio
 
 #: Time constant of the exponential smoothing of the line angles, seconds.
 SMOOTHING_TAU_S = 0.5

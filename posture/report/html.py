@@ -17,10 +17,10 @@ from typing import Any
 import cv2
 import numpy as np
 
+from posture.core.measure import Measure
 from posture.findings.types import Finding, General, Recommendation, Source
 from posture.findings.units import format_quantity, format_uncertainty
 from posture.io.atomic import atomic_open
-from posture.measures.types import Measure
 
 __all__ = ["image_data_uri", "render_report", "write_report"]
 

@@ -11,10 +11,10 @@ import cv2
 import numpy as np
 import pytest
 
-from posture.analysis.standing import StandingSettings, analyse_standing, mirror_image
-from posture.measures.mirror import mirrored_value, twin_name
-from posture.measures.view import mirror_view
 from posture.pose.landmarker import PoseEstimator, PoseOptions
+from posture.standing.check import StandingSettings, analyse_standing, mirror_image
+from posture.standing.mirror import mirrored_value, twin_name
+from posture.standing.view import mirror_view
 from tests.conftest import SAMPLES
 
 PICTURES = sorted(p.name for p in SAMPLES.glob("stand_*.png"))

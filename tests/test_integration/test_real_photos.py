@@ -18,8 +18,8 @@ from types import ModuleType
 import cv2
 import pytest
 
-from posture.analysis.standing import NotMeasurable, StandingSettings, analyse_standing, mirror_image
 from posture.pose.landmarker import PoseEstimator, PoseOptions
+from posture.standing.check import NotMeasurable, StandingSettings, analyse_standing, mirror_image
 from tests.conftest import ROOT
 from tests.test_integration.test_mirror import mirror_gaps
 

@@ -20,8 +20,9 @@ import pytest
 
 from benchmarks.real import evaluate as ev
 from benchmarks.real.fetch import Unavailable, fetch
-from posture.gait.analysis import GaitResult, analyse_gait
+from posture.gait.check import analyse_gait
 from posture.gait.recover import track_walker
+from posture.gait.result import GaitResult
 from posture.pose.bundle import resolve_model
 from posture.pose.landmarker import PoseOptions
 

@@ -15,7 +15,7 @@ import pytest
 from benchmarks import bench_gait_kinematics as bench
 from benchmarks.real import kinematics as kin
 from benchmarks.real import project as pj
-from posture.gait.analysis import analyse_gait
+from posture.gait.check import analyse_gait
 
 
 def _load(loader, *args):  # noqa: ANN001, ANN202 - a loader and its arguments

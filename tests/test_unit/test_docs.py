@@ -12,8 +12,8 @@ import pytest
 from posture.commands.gait import STEP_COLUMNS
 from posture.findings import load_knowledge
 from posture.gait.spatiotemporal import summarise_side
-from posture.measures.pelvic_tilt import NAME as PELVIC_TILT
-from posture.measures.standing import MEANINGS
+from posture.standing.combine import MEANINGS
+from posture.standing.pelvic_tilt import NAME as PELVIC_TILT
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"

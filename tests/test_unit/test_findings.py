@@ -6,11 +6,11 @@ import tomllib
 
 import pytest
 
+from posture.core.measure import Measure
 from posture.findings import KnowledgeError, evaluate, index_measures, load_knowledge, recommend
 from posture.findings.engine import beyond, evaluate_rule
 from posture.findings.load import parse_knowledge
 from posture.findings.types import SEVERITIES
-from posture.measures.types import Measure
 
 REQUIRED_FINDINGS = {
     "left_hip_higher",

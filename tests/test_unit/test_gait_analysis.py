@@ -182,6 +182,6 @@ def _strikes(times_sides: list[tuple[float, str]]) -> list:
     ],
 )
 def test_steady_stepping_needs_three_alternating_strikes_a_step_apart(strikes, steady):
-    from posture.gait.analysis import steady_stepping
+    from posture.gait.check import steady_stepping
 
     assert steady_stepping(_strikes(strikes)) is steady

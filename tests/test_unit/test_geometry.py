@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from posture.measures.geometry import (
+from posture.core.geometry import (
     angle_deg,
     interior_angle_deg,
     lean_from_vertical_deg,

@@ -9,7 +9,7 @@ import pytest
 
 from posture.live import draw
 from posture.live.state import LiveState
-from posture.measures.scene import RollEstimate
+from posture.standing.scene import RollEstimate
 from tests.conftest import stencil_person
 
 H, W = 480, 640

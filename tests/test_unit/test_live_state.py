@@ -5,11 +5,11 @@ import math
 import numpy as np
 import pytest
 
+from posture.core.geometry import unroll
+from posture.core.view import View
 from posture.data.skeleton import Landmark as L
 from posture.live import state
 from posture.live.state import Hint, LiveState, Smoother
-from posture.measures.geometry import unroll
-from posture.measures.photo import View
 from tests.conftest import stencil_person
 
 SIZE = (640, 480)  # width, height

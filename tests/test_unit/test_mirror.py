@@ -1,10 +1,10 @@
-"""Mirror equivariance rules (:mod:`posture.measures.mirror`): exact answers on made-up halves."""
+"""Mirror equivariance rules (:mod:`posture.standing.mirror`): exact answers on made-up halves."""
 
 import pytest
 
-from posture.measures.mirror import MIRRORING, Mirroring, combine_measures, combine_pair, twin_name
-from posture.measures.standing import MEANINGS
-from posture.measures.types import Measure
+from posture.core.measure import Measure
+from posture.standing.combine import MEANINGS
+from posture.standing.mirror import MIRRORING, Mirroring, combine_measures, combine_pair, twin_name
 
 
 def _m(name: str, value: float | None, unc: float | None = 0.5) -> Measure:

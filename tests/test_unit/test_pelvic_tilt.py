@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from posture.core.view import View
 from posture.data.skeleton import MIRROR
 from posture.data.skeleton import Landmark as L
-from posture.measures import pelvic_tilt as pt
-from posture.measures.photo import View
+from posture.standing import pelvic_tilt as pt
 
 WIDTH, HEIGHT = 400, 1000
 HIP = (200.0, 550.0)

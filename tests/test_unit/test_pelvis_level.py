@@ -4,11 +4,11 @@ import cv2
 import numpy as np
 import pytest
 
+from posture.core.geometry import unroll
+from posture.core.view import View
 from posture.data.skeleton import Landmark as L
-from posture.measures import pelvis_level as pl
-from posture.measures import photo
-from posture.measures.geometry import unroll
-from posture.measures.photo import View
+from posture.standing import landmarks as photo
+from posture.standing import pelvis_level as pl
 
 SIZE = 400
 CENTRE = (200.0, 200.0)

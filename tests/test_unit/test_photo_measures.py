@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
+from posture.core.view import View
 from posture.data.skeleton import MIRROR
 from posture.data.skeleton import Landmark as L
-from posture.measures import photo
-from posture.measures.photo import View
+from posture.standing import landmarks as photo
 from tests.conftest import stencil_person
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from posture.data.skeleton import Landmark as L
-from posture.measures import quality
+from posture.standing import quality
 from tests.conftest import stencil_person
 
 SIZE = (400, 400)
@@ -111,7 +111,7 @@ def _dressed(tunic: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 @pytest.mark.parametrize("tunic", [None, 0.5, 0.8])
 def test_the_hem_depth_follows_a_tunic_down_the_thighs(tunic):
-    from posture.measures.clothing import MAX_HEM_DEPTH, hem_depth
+    from posture.standing.clothing import MAX_HEM_DEPTH, hem_depth
 
     img, mask, xy = _dressed(tunic)
     depth = hem_depth(img, mask, xy)

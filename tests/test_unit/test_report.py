@@ -8,8 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
+from posture.core.measure import Measure
 from posture.findings import evaluate, index_measures, load_knowledge, recommend
-from posture.measures.types import Measure
 from posture.report import image_data_uri, render_report, write_report
 
 SCRIPT = "<script>alert('x')</script>"

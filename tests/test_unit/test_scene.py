@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 import pytest
 
-from posture.measures.scene import estimate_roll, find_marker, roll_from_lines
+from posture.standing.scene import estimate_roll, find_marker, roll_from_lines
 
 
 def _rotate(img, roll_deg):
@@ -51,7 +51,7 @@ def test_marker_gives_roll_and_side_length():
 def test_roll_needs_vertical_and_horizontal_lines_to_agree():
     import numpy as np
 
-    from posture.measures.scene import plausible_roll
+    from posture.standing.scene import plausible_roll
 
     dev = np.array([1.0, 1.2, 0.9, 1.1])
     length = np.ones(4)

@@ -6,7 +6,7 @@ left/right labels agree with the view; estimate camera roll from the scene and
 undo it; find the scale (marker or stated height); compute the measures on the
 pictures and, separately, on their mirror images, and combine the two halves
 so that every left/right measure is exactly mirror-equivariant
-(:mod:`posture.measures.mirror`).
+(:mod:`posture.standing.mirror`).
 """
 
 from __future__ import annotations
@@ -19,18 +19,22 @@ from typing import Any
 import cv2
 import numpy as np
 
-from posture.measures.clothing import MAX_HEM_DEPTH, hem_depth
-from posture.measures.geometry import unroll
-from posture.measures.mirror import combine_measures
-from posture.measures.pelvic_tilt import estimate_anterior_pelvic_tilt
-from posture.measures.pelvis_level import (
+from posture.core.geometry import unroll
+from posture.core.measure import Measure
+from posture.core.view import View
+from posture.pose.augment import Detector, MemoDetector, Variant, detect_augmented
+from posture.standing.clothing import MAX_HEM_DEPTH, hem_depth
+from posture.standing.combine import Scale, frontal_measures, sagittal_measures
+from posture.standing.landmarks import hip_width_px, pelvic_obliquity_deg
+from posture.standing.mirror import combine_measures
+from posture.standing.pelvic_tilt import estimate_anterior_pelvic_tilt
+from posture.standing.pelvis_level import (
     ASYMMETRY_EXTRA_DEG,
     ASYMMETRY_LIMIT,
     clothing_asymmetry,
     estimate_pelvis_level,
 )
-from posture.measures.photo import View, hip_width_px, pelvic_obliquity_deg
-from posture.measures.quality import (
+from posture.standing.quality import (
     NEEDS_ANKLES,
     NEEDS_HANGING_ARMS,
     ankles_seen,
@@ -40,18 +44,15 @@ from posture.measures.quality import (
     movement_problem,
     quality_warnings,
 )
-from posture.measures.scale import scale_from_height, scale_from_marker
-from posture.measures.scene import RollEstimate, estimate_roll, find_marker
-from posture.measures.standing import Scale, frontal_measures, sagittal_measures
-from posture.measures.types import Measure
-from posture.measures.view import (
+from posture.standing.scale import scale_from_height, scale_from_marker
+from posture.standing.scene import RollEstimate, estimate_roll, find_marker
+from posture.standing.view import (
     ViewGuess,
     fix_sides,
     mirror_view,
     symmetric_view,
     view_evidence,
 )
-from posture.pose.augment import Detector, MemoDetector, Variant, detect_augmented
 
 #: Assumed spread of the camera roll when the scene shows no straight lines (a hand-held phone).
 UNKNOWN_ROLL_SD_DEG = 1.0
@@ -258,7 +259,7 @@ def analyse_standing(
     """Run the standing check on pictures of one person in one pose.
 
     Every measure is taken on the pictures and on their mirror images, and the
-    two are combined (:func:`posture.measures.mirror.combine_measures`): the
+    two are combined (:func:`posture.standing.mirror.combine_measures`): the
     mirrored pictures give exactly the sign-flipped (side-swapped) answer.
 
     Raises
@@ -349,7 +350,7 @@ def _clothing_gate(
 ) -> dict[str, Any]:
     """Leave out the hip measures when a coat, dress or long top covers the hips (front and back views).
 
-    The hem depth (:func:`posture.measures.clothing.hem_depth`) is the smaller of
+    The hem depth (:func:`posture.standing.clothing.hem_depth`) is the smaller of
     the picture's and its mirror image's: both must show the hips covered (a
     mislocated leg in one of them alone does not refuse the hips), and the two
     decide alike.
@@ -404,7 +405,7 @@ def _refine_pelvis_level(
     """Replace the landmark hip-line measures by the landmark + pixel estimate where it works.
 
     The landmark hips follow only part of a real pelvic drop; the pixel estimate
-    (:mod:`posture.measures.pelvis_level`) reads the tilt of the pelvis region
+    (:mod:`posture.standing.pelvis_level`) reads the tilt of the pelvis region
     itself. Returns what was done, for the provenance.
     """
     landmark = measures["pelvic_obliquity_deg"]

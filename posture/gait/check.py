@@ -15,24 +15,21 @@ heel-to-toe pattern (side views) → pelvic drop, foot progression, step width
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from posture.core.measure import rounded
+from posture.core.view import WALKING_VIEWS, View
 from posture.data.sequence import PoseSequence
-from posture.data.skeleton import MIRROR, Side
+from posture.data.skeleton import HEEL, MIRROR, SIDES, TOE
 from posture.data.skeleton import Landmark as L
 from posture.gait import conditioning as cond
-from posture.gait import crowding, frontal
-from posture.gait import footstrike as fs
+from posture.gait import crowding
 from posture.gait.adequacy import assess_footage, step_shortfall
 from posture.gait.contacts import ContactEventDetection
 from posture.gait.events import (
     HEEL_STRIKE,
-    STANCE_S,
-    TOE_OFF,
     EventReport,
     GaitEvent,
     detect_foot_events,
@@ -40,266 +37,33 @@ from posture.gait.events import (
     foot_signals,
 )
 from posture.gait.events_frontal import detect_frontal_events, frontal_foot
+from posture.gait.measures import (
+    all_contacts,
+    drop_series,
+    frontal_measures,
+    step_lengths,
+    with_contacts,
+    with_pelvic_drop,
+)
+from posture.gait.result import FootTracks, GaitResult
 from posture.gait.spatiotemporal import (
-    Stat,
-    StepRow,
-    Symmetry,
     cadence_spm,
     speed_m_s,
     step_rows,
     summarise_side,
     symmetry,
 )
+from posture.gait.view import apparent_height_px, body_height_px, detect_view, stature_px
 from posture.gait.walker import WalkerChoice, select_walker
-from posture.measures.types import Measure
 
-VIEWS = ("auto", "side", "front", "back")
-#: (shoulder + hip width) / 2 over torso height below which a clip is a side view.
-SIDE_WIDTH_RATIO = 0.35
+#: What ``view`` may be: ``auto`` or one of the walking views.
+VIEWS = ("auto", *WALKING_VIEWS)
 #: Leg landmarks exchanged together by the swap repair.
 LEG_PAIRS = [(L.LEFT_KNEE, L.RIGHT_KNEE), (L.LEFT_ANKLE, L.RIGHT_ANKLE), (L.LEFT_HEEL, L.RIGHT_HEEL)]
 LEG_PAIRS += [(L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX)]
-HEEL = {Side.LEFT: L.LEFT_HEEL, Side.RIGHT: L.RIGHT_HEEL}
-TOE = {Side.LEFT: L.LEFT_FOOT_INDEX, Side.RIGHT: L.RIGHT_FOOT_INDEX}
-SIDES = (Side.LEFT, Side.RIGHT)
 #: Side-view event rules: ``contact`` (where the foot stops and leaves its spot,
 #: :mod:`posture.gait.contacts`) or ``velocity`` (foot velocity crossings, :mod:`posture.gait.events`).
 SIDE_METHOD = "contact"
-#: Why stance and swing are not reported from the front or back (benchmarks/results/gait_kinematics.md).
-FRONTAL_TOE_OFF_NOTE = (
-    "needs a side view: from the front or back, toe off is not timed reliably on real walkers (on real "
-    "motion-capture walks seen from the front most toe offs were missed, from behind they read 80-130 ms "
-    "early); heel strikes, step times and cadence are reported"
-)
-#: What the benchmark says of the walking pelvic drop (benchmarks/results/gait.md).
-PELVIC_DROP_NOTE = (
-    "from the model's hip landmarks, which follow the pelvis only weakly in walking: on synthetic walkers "
-    "a 4-8 deg drop read 1-3 deg; a low value does not rule a drop out"
-)
-
-
-@dataclass(frozen=True)
-class FootTracks:
-    """Heel and toe positions of both feet over the clip, as the events were found on them.
-
-    Gaps up to :data:`~posture.gait.conditioning.MAX_GAP_S` filled and low-passed;
-    inside each walking segment also the near/far leg swap repair of side views,
-    i.e. the very signals the events were timed on.
-
-    Attributes
-    ----------
-    time_s : (T,) float
-        Frame times in seconds.
-    heel, toe : dict of {"left", "right"} -> (T, 2) float
-        Pixel positions, x right and y down (image axes); NaN = not seen.
-    """
-
-    time_s: np.ndarray
-    heel: dict[str, np.ndarray]
-    toe: dict[str, np.ndarray]
-
-
-@dataclass
-class GaitResult:
-    """Everything measured on one walking clip (see :meth:`to_dict` for result.json)."""
-
-    subject: dict[str, Any]
-    view: str
-    view_reason: str
-    fps: float
-    segments: list[cond.Segment]
-    events: list[GaitEvent]
-    notes: list[str]
-    rows: list[StepRow]
-    summary: dict[str, dict[str, Stat]]
-    cadence: Stat
-    speed_m_s: float
-    symmetry: dict[str, Symmetry]
-    contacts: list[fs.Contact]
-    frontal: dict[str, Any]
-    scale_px_per_m: float | None
-    feet: FootTracks
-    settings: dict[str, Any] = field(default_factory=dict)
-    #: Why the clip cannot support event timing at all (see :mod:`posture.gait.adequacy`).
-    refused: list[str] = field(default_factory=list)
-    #: Step-based measures the number of steps cannot support: {"symmetry"|"cadence": reason}.
-    shortfall: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def steps(self) -> list[dict[str, object]]:
-        """Rows for steps.csv."""
-        return [r.to_dict() for r in self.rows]
-
-    def foot_strike_summary(self) -> dict[str, Any]:
-        """Per side: shares of heel / flat / forefoot contacts, mean foot angle, roll-through time."""
-        out: dict[str, Any] = {}
-        for side in SIDES:
-            mine = [c for c in self.contacts if c.side == side]
-            out[str(side)] = {
-                "n": sum(bool(c.kind) for c in mine),
-                "heel_pct": _r(fs.share(mine, "heel")),
-                "flat_pct": _r(fs.share(mine, "flat")),
-                "forefoot_pct": _r(fs.share(mine, "forefoot")),
-                "foot_angle_at_contact_deg": Stat.of([c.foot_angle_deg for c in mine]).to_dict(),
-                "roll_through_s": Stat.of([c.roll_through_s for c in mine]).to_dict(),
-                "push_off_s": Stat.of([c.push_off_s for c in mine]).to_dict(),
-            }
-        if not self.contacts:
-            out["note"] = "heel-to-toe pattern needs a side view"
-        return out
-
-    def to_dict(self) -> dict[str, Any]:
-        """The analysis sections of result.json."""
-        spatio: dict[str, Any] = {"cadence_spm": self.cadence.to_dict(1), "speed_m_s": _r(self.speed_m_s)}
-        for side in SIDES:
-            spatio[str(side)] = {k: v.to_dict() for k, v in self.summary[str(side)].items()}
-        if self.scale_px_per_m is None:
-            spatio["note"] = "step length and speed need --height-cm and a side view"
-        return {
-            "subject": self.subject,
-            "view": {"view": self.view, "reason": self.view_reason},
-            "walking_segments": [s.to_dict() for s in self.segments],
-            "events": [e.to_dict() for e in self.events],
-            "event_notes": self.notes,
-            "spatiotemporal": spatio,
-            "symmetry": {k: v.to_dict() for k, v in self.symmetry.items()},
-            "foot_strike": self.foot_strike_summary(),
-            "frontal": self.frontal,
-            "footage": {"refused": self.refused, "not_enough_steps": self.shortfall},
-            "gait_settings": self.settings,
-        }
-
-    def measures(self) -> dict[str, Measure]:
-        """Measures under the knowledge base's names (see posture/findings/knowledge.toml)."""
-        out: dict[str, Measure] = {}
-        refused = "; ".join(self.refused)
-        no_sym = refused or self.shortfall.get("symmetry", "")
-        no_steps = refused or self.shortfall.get("cadence", "")
-        no_toe_off = no_steps or (FRONTAL_TOE_OFF_NOTE if self.view in ("front", "back") else "")
-        for name, param, what in (
-            ("stance_time_si_pct", "stance_time_s", "stance time"),
-            ("step_time_si_pct", "step_time_s", "step time"),
-            ("swing_time_si_pct", "swing_time_s", "swing time"),
-        ):
-            why_not = no_sym or (no_toe_off if param != "step_time_s" else "")
-            sym = None if why_not else self.symmetry.get(param)
-            out[name] = Measure(
-                name,
-                sym.si_pct if sym else None,
-                "%",
-                _f(sym.si_sd_pct) if sym else None,
-                f"Robinson symmetry index of {what}, (right - left) / mean x 100; positive = right longer.",
-                note=why_not or ("" if sym and math.isfinite(sym.si_pct) else "needs steps of both feet"),
-            )
-        cadence = Stat(math.nan, math.nan, 0) if no_steps else self.cadence
-        out["cadence_spm"] = Measure(
-            "cadence_spm", _f(cadence.mean), "steps/min", _se(cadence), note=no_steps
-        )
-        for side in SIDES:
-            s = str(side)
-            st = Stat(math.nan, math.nan, 0) if no_toe_off else self.summary[s]["stance_pct"]
-            out[f"stance_pct_{s}"] = Measure(
-                f"stance_pct_{s}",
-                _f(st.mean),
-                "%",
-                _se(st),
-                f"stance time as % of the {s} foot's gait cycle.",
-                note=no_toe_off,
-            )
-            self._side_measures(out, side)
-        return out
-
-    def _side_measures(self, out: dict[str, Measure], side: Side) -> None:
-        s = str(side)
-        drop = self.frontal.get("pelvic_drop_deg", {}).get(s)
-        out[f"pelvic_drop_deg_{s}"] = Measure(
-            f"pelvic_drop_deg_{s}",
-            _f(drop["mean"]) if drop else None,
-            "deg",
-            _f(drop["sd"]) if drop else None,
-            f"drop of the opposite side of the pelvis while standing on the {s} leg; positive = drops.",
-            estimate=True,
-            note=PELVIC_DROP_NOTE if drop else "needs a front or back view",
-        )
-        mine = [c for c in self.contacts if c.side == side]
-        heel = fs.share(mine, "heel")
-        n = sum(bool(c.kind) for c in mine)
-        out[f"heel_strike_share_{s}"] = Measure(
-            f"heel_strike_share_{s}",
-            _f(heel),
-            "%",
-            _f(100.0 * math.sqrt(heel / 100 * (1 - heel / 100) / n)) if n and math.isfinite(heel) else None,
-            f"share of the {s} foot's initial contacts made heel first.",
-            note="" if n else "needs a side view with detected contacts",
-        )
-        prog = self.frontal.get("foot_progression_deg", {}).get(s)
-        out[f"foot_progression_deg_{s}"] = Measure(
-            f"foot_progression_deg_{s}",
-            _f(prog["mean"]) if prog else None,
-            "deg",
-            _f(prog["sd"]) if prog else None,
-            f"toe-out angle of the {s} foot against the walking direction; positive = toes out.",
-            estimate=True,
-            note="from MediaPipe's 3D world landmarks; not validated"
-            if prog
-            else "needs a front or back view",
-        )
-
-
-def _r(x: float, digits: int = 3) -> float | None:
-    return round(x, digits) if x is not None and math.isfinite(x) else None
-
-
-def _f(x: float | None) -> float | None:
-    return float(x) if x is not None and math.isfinite(x) else None
-
-
-def _se(stat: Stat) -> float | None:
-    return _f(stat.sd / math.sqrt(stat.n)) if stat.n > 1 else None
-
-
-# --------------------------------------------------------------------------- view and scale
-def body_height_px(xy: np.ndarray) -> np.ndarray:
-    """(T,) landmark box height in pixels (NaN when unseen)."""
-    y = xy[..., 1]
-    out = np.full(y.shape[0], np.nan)
-    seen = ~np.isnan(y).all(axis=1)
-    out[seen] = np.nanmax(y[seen], axis=1) - np.nanmin(y[seen], axis=1)
-    return out
-
-
-def width_ratio(xy: np.ndarray) -> float:
-    """Median of (shoulder width + hip width) / 2 over torso height (image x and y)."""
-    sh = np.abs(xy[:, L.LEFT_SHOULDER, 0] - xy[:, L.RIGHT_SHOULDER, 0])
-    hip = np.abs(xy[:, L.LEFT_HIP, 0] - xy[:, L.RIGHT_HIP, 0])
-    torso = 0.5 * (xy[:, L.LEFT_HIP, 1] + xy[:, L.RIGHT_HIP, 1]) - 0.5 * (
-        xy[:, L.LEFT_SHOULDER, 1] + xy[:, L.RIGHT_SHOULDER, 1]
-    )
-    with np.errstate(all="ignore"):
-        return float(np.nanmedian(0.5 * (sh + hip) / torso))
-
-
-def detect_view(xy: np.ndarray) -> tuple[str, str]:
-    """``side`` or ``frontal`` (front or back, told apart later by the direction of travel), and why."""
-    ratio = width_ratio(xy)
-    if not math.isfinite(ratio):
-        return "side", "shoulders and hips not seen; assumed a side view"
-    kind = "side" if ratio < SIDE_WIDTH_RATIO else "frontal"
-    return kind, f"shoulder/hip width is {ratio:.2f} of the torso height (side below {SIDE_WIDTH_RATIO})"
-
-
-def stature_px(xy: np.ndarray) -> float:
-    """Apparent standing height in pixels: head top (extrapolated from the face) to the lowest foot point.
-
-    90th percentile over frames, so that frames with bent knees count less.
-    """
-    eyes = np.nanmean(xy[:, [L.LEFT_EYE, L.RIGHT_EYE], 1], axis=1)
-    shoulders = np.nanmean(xy[:, [L.LEFT_SHOULDER, L.RIGHT_SHOULDER], 1], axis=1)
-    top = eyes - 0.55 * (shoulders - eyes)
-    feet = np.nanmax(xy[:, [L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX], 1], axis=1)
-    h = feet - top
-    h = h[np.isfinite(h)]
-    return float(np.percentile(h, 90)) if h.size else math.nan
 
 
 # --------------------------------------------------------------------------- conditioning
@@ -379,95 +143,10 @@ def _foot_tracks(
     return FootTracks(np.asarray(t, dtype=float).copy(), heel, toe)
 
 
-def apparent_height_px(xy: np.ndarray, time_s: np.ndarray, fps: float) -> np.ndarray:
-    """(T,) body height in pixels, smoothed (1 Hz) so that it follows the approach, not the stride."""
-    filled, _ = cond.fill_gaps(body_height_px(xy), time_s, 0.5)
-    smooth = cond.lowpass(filled, fps, 1.0)
-    return np.where(np.isfinite(smooth), smooth, np.nanmedian(smooth))
-
-
 def _frontal_events(part: np.ndarray, time_s: np.ndarray, fps: float, seg: cond.Segment) -> EventReport:
     body = apparent_height_px(part, time_s, fps)
     feet = {side: frontal_foot(part[:, HEEL[side]], part[:, TOE[side]], time_s, body) for side in SIDES}
     return detect_frontal_events(feet, fps, seg.direction == "towards_camera", frame0=seg.start)
-
-
-def _stances(events: list[GaitEvent], side: Side) -> list[tuple[float, float]]:
-    own = sorted((e for e in events if e.side == side), key=lambda e: e.time_s)
-    return [
-        (a.time_s, b.time_s)
-        for a, b in zip(own, own[1:], strict=False)
-        if (a.kind, b.kind) == (HEEL_STRIKE, TOE_OFF)
-    ]
-
-
-def _loading_windows(events: list[GaitEvent], side: Side) -> list[tuple[float, float]]:
-    """Each stance of ``side`` (heel strike to toe off); where its toe off was not found, from its heel
-    strike to the other foot's next heel strike, which holds the single-leg stance (front/back views,
-    where toe offs are often missed)."""
-    found = _stances(events, side)
-    strikes = sorted(e.time_s for e in events if e.kind == HEEL_STRIKE and e.side == side)
-    other = sorted(e.time_s for e in events if e.kind == HEEL_STRIKE and e.side == side.other)
-    for hs in strikes:
-        if any(a == hs for a, _ in found):
-            continue
-        nxt = [t for t in other if hs < t <= hs + STANCE_S[1]]
-        if nxt:
-            found.append((hs, nxt[0]))
-    return sorted(found)
-
-
-def _contacts(xy: np.ndarray, time_s: np.ndarray, events: list[GaitEvent], sign: float) -> list[fs.Contact]:
-    out = []
-    for side in SIDES:
-        angle = fs.foot_angle_deg(xy[:, HEEL[side]], xy[:, TOE[side]], sign)
-        stances = _stances(events, side)
-        flat = fs.flat_angle(angle, time_s, stances)
-        if not math.isfinite(flat):
-            continue
-        for hs, to in stances:
-            out.append(fs.contact(str(side), angle - flat, time_s, hs, to))
-    return out
-
-
-def _frontal(
-    xy: np.ndarray, world: np.ndarray, time_s: np.ndarray, events: list[GaitEvent], towards: bool
-) -> dict:
-    obl = frontal.obliquity_deg(xy[:, L.LEFT_HIP], xy[:, L.RIGHT_HIP])
-    drop, prog = {}, {}
-    for side, sign in ((Side.LEFT, 1.0), (Side.RIGHT, -1.0)):
-        st = _stances(events, side)
-        drop[str(side)] = frontal.pelvic_drop(obl, time_s, _loading_windows(events, side), sign).to_dict(2)
-        prog[str(side)] = frontal.foot_progression(
-            world[:, HEEL[side]], world[:, TOE[side]], time_s, st, sign, towards
-        ).to_dict(1)
-    strikes = []
-    for e in events:
-        if e.kind == HEEL_STRIKE:
-            x = float(np.interp(e.time_s, time_s, xy[:, HEEL[e.side], 0]))
-            strikes.append((e.time_s, str(e.side), x))
-    widths = frontal.step_widths_px(strikes)
-    return {
-        "pelvic_drop_deg": drop,
-        "foot_progression_deg": prog,
-        "step_width_px": Stat.of(widths).to_dict(1),
-        "conventions": "pelvic drop: peak hip-line angle towards the swing side during each stance, "
-        "positive = opposite side drops, level camera assumed; "
-        "foot progression: toes out positive (estimate)",
-    }
-
-
-def _step_lengths(
-    xy: np.ndarray, time_s: np.ndarray, events: list[GaitEvent], px_per_m: float | None
-) -> dict:
-    if not px_per_m:
-        return {}
-    out = {}
-    for e in events:
-        if e.kind == HEEL_STRIKE:
-            xs = [float(np.interp(e.time_s, time_s, xy[:, HEEL[s], 0])) for s in (e.side, e.side.other)]
-            out[e.time_s] = abs(xs[0] - xs[1]) / px_per_m
-    return out
 
 
 def analyse_gait(
@@ -531,17 +210,17 @@ def analyse_gait(
     px_per_m = None
     if height_cm and lateral:
         px_per_m = stature_px(smooth) / (height_cm / 100.0)
-    rows = step_rows(events, _step_lengths(smooth, t, events, px_per_m))
-    rows = _with_contacts(rows, smooth, t, events, segments, lateral)
+    rows = step_rows(events, step_lengths(smooth, t, events, px_per_m))
+    rows = with_contacts(rows, smooth, t, events, segments, lateral)
     summary = {str(s): summarise_side([r for r in rows if r.side == str(s)]) for s in SIDES}
     sym = {p: symmetry(p, summary["left"][p], summary["right"][p]) for p in _SYM_PARAMS}
-    contacts = _all_contacts(smooth, t, events, segments) if lateral else []
+    contacts = all_contacts(smooth, t, events, segments) if lateral else []
     front: dict[str, Any] = {"note": "frontal measures need a front or back view"}
     if not lateral and segments:
         towards = segments[0].direction == "towards_camera"
-        front = _frontal(smooth, cond.lowpass(world, fps), t, events, towards)
-        rows = _with_pelvic_drop(rows, smooth, t)
-        front["pelvic_drop_per_step"] = _drop_series(rows)
+        front = frontal_measures(smooth, cond.lowpass(world, fps), t, events, towards)
+        rows = with_pelvic_drop(rows, smooth, t)
+        front["pelvic_drop_per_step"] = drop_series(rows)
     return GaitResult(
         subject=choice.to_dict(),
         view=final_view,
@@ -696,62 +375,14 @@ def _away_from_crowding(
     return kept, len(events) - len(kept)
 
 
-def _final_view(view: str, lateral: bool, segments: list[cond.Segment]) -> str:
+def _final_view(view: str, lateral: bool, segments: list[cond.Segment]) -> View:
     if view != "auto":
-        return view
+        return View(view)
     if lateral:
-        return "side"
+        return View.SIDE
     away = sum(s.stop - s.start for s in segments if s.direction == "away")
     towards = sum(s.stop - s.start for s in segments if s.direction == "towards_camera")
-    return "back" if away > towards else "front"
-
-
-def _all_contacts(
-    xy: np.ndarray, t: np.ndarray, events: list[GaitEvent], segments: list[cond.Segment]
-) -> list:
-    out = []
-    for seg in segments:
-        mine = [e for e in events if seg.start_s - 1e-6 <= e.time_s <= seg.end_s + 1e-6]
-        sl = slice(seg.start, seg.stop)
-        out += _contacts(xy[sl], t[sl], mine, seg.sign)
-    return out
-
-
-def _with_contacts(
-    rows: list[StepRow], xy: np.ndarray, t: np.ndarray, events: list[GaitEvent], segments: list, lateral: bool
-) -> list[StepRow]:
-    if not lateral:
-        return rows
-    by_time = {(c.side, round(c.heel_strike_s, 6)): c for c in _all_contacts(xy, t, events, segments)}
-    out = []
-    for r in rows:
-        c = by_time.get((r.side, round(r.heel_strike_s, 6)))
-        if c is None:
-            out.append(r)
-            continue
-        out.append(StepRow(**{**r.__dict__, "foot_strike": c.kind, "foot_angle_deg": c.foot_angle_deg}))
-    return out
-
-
-def _with_pelvic_drop(rows: list[StepRow], xy: np.ndarray, t: np.ndarray) -> list[StepRow]:
-    """Rows with the peak contralateral pelvic drop of their stance (front/back views)."""
-    obl = frontal.obliquity_deg(xy[:, L.LEFT_HIP], xy[:, L.RIGHT_HIP])
-    out = []
-    for r in rows:
-        sign = 1.0 if r.side == str(Side.LEFT) else -1.0
-        end = r.toe_off_s if math.isfinite(r.toe_off_s) else r.next_heel_strike_s  # the step holds the stance
-        drop = frontal.stance_drop(obl, t, r.heel_strike_s, end, sign)
-        out.append(StepRow(**{**r.__dict__, "pelvic_drop_deg": drop}))
-    return out
-
-
-def _drop_series(rows: list[StepRow]) -> list[dict[str, Any]]:
-    """Per-step pelvic drop for result.json: side, heel strike time (s), drop (deg)."""
-    return [
-        {"side": r.side, "heel_strike_s": _r(r.heel_strike_s, 4), "pelvic_drop_deg": _r(r.pelvic_drop_deg, 2)}
-        for r in rows
-        if math.isfinite(r.pelvic_drop_deg)
-    ]
+    return View.BACK if away > towards else View.FRONT
 
 
 def _settings(px_per_m: float | None) -> dict[str, Any]:
@@ -786,5 +417,5 @@ def _settings(px_per_m: float | None) -> dict[str, Any]:
         "plausible_stance_s": list(ev.STANCE_S),
         "plausible_swing_s": list(ev.SWING_S),
         "si_flag_pct": 10.0,
-        "scale_px_per_m": _r(px_per_m) if px_per_m else None,
+        "scale_px_per_m": rounded(px_per_m) if px_per_m else None,
     }

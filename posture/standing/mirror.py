@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-from posture.measures.types import Measure
+from posture.core.measure import Measure
 
 
 class Mirroring(StrEnum):

@@ -4,7 +4,7 @@ marker of known size).
 
 Roll convention: ``roll_deg`` is the angle at which a true horizontal appears in
 the image, counter-clockwise positive on a y-up picture (see
-:mod:`posture.measures.geometry`). A level camera has roll 0.
+:mod:`posture.core.geometry`). A level camera has roll 0.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from posture.core.view import View
 from posture.data.skeleton import Landmark as L
-from posture.measures.photo import View
 
 MIN_VISIBILITY = 0.5
 #: The subject should fill at least this share of the image height.
@@ -268,7 +268,7 @@ NEEDS_HANGING_ARMS = {
 def arm_angles(xy: np.ndarray, size: tuple[int, int]) -> dict[str, tuple[float, float]] | None:
     """Per side, (elbow bend, upper-arm angle from vertical) in degrees; None when an arm is not seen.
 
-    ``xy`` has the subject's own sides (see :func:`posture.measures.view.fix_sides`).
+    ``xy`` has the subject's own sides (see :func:`posture.standing.view.fix_sides`).
     """
     joints = [j for arm in _ARMS.values() for j in arm]
     if not _in_frame(xy[joints], size).all() or not np.isfinite(xy[joints]).all():

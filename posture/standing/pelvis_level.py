@@ -49,9 +49,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from posture.core.geometry import unroll
+from posture.core.view import View
 from posture.data.skeleton import Landmark as L
-from posture.measures.geometry import unroll
-from posture.measures.photo import View
 
 #: Rectangles searched, in hip-landmark widths: (half width, extent above the hip centre, extent below).
 REGIONS: tuple[tuple[float, float, float], ...] = ((0.8, 0.6, 0.9), (1.0, 0.6, 0.9), (0.6, 0.3, 0.9))
@@ -241,12 +241,12 @@ def estimate_pelvis_level(
     xy
         (33, 2) landmarks of the subject in that picture's pixels (x right, y down),
         sides labelled as the subject's own (after
-        :func:`posture.measures.view.fix_sides`) but *not* roll-corrected.
+        :func:`posture.standing.view.fix_sides`) but *not* roll-corrected.
     view
         ``View.FRONT`` or ``View.BACK`` (the gain differs).
     roll_deg
-        Camera roll as estimated by :func:`posture.measures.scene.estimate_roll`
-        (the value passed to :func:`~posture.measures.geometry.unroll`); 0 if unknown.
+        Camera roll as estimated by :func:`posture.standing.scene.estimate_roll`
+        (the value passed to :func:`~posture.core.geometry.unroll`); 0 if unknown.
     landmark_obliquity_deg
         The landmark hip-line obliquity (deg, left higher +, roll-corrected, averaged
         over the mirror-paired variants) to combine with; None for pixels alone.

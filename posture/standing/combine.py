@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from posture.measures import photo
-from posture.measures.photo import View
-from posture.measures.types import Measure
+from posture.core.measure import Measure
+from posture.core.view import View
+from posture.standing import landmarks as photo
 
 #: Smallest uncertainty reported, per unit (model error on synthetic bodies; see benchmarks/).
 FLOOR = {"deg": 0.3, "px": 1.0, "mm": 2.0, "%": 1.0, "ratio": 0.005}
@@ -90,7 +90,7 @@ def _pct_hip(fn: Callable[[Pose], float]) -> Callable[[Pose], float]:
 
 
 def frontal_measures(poses: PairedPoses, view: View, scale: Scale | None) -> dict[str, Measure]:
-    """Measures from front or back views (see :mod:`posture.measures.photo` for signs)."""
+    """Measures from front or back views (see :mod:`posture.standing.landmarks` for signs)."""
 
     def shift(xy: Pose) -> float:
         return photo.lateral_pelvic_shift_px(xy, view)

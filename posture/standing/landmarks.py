@@ -1,7 +1,7 @@
 """Standing-photo measures from one person's landmarks (pure functions).
 
 Inputs are (33, 2) pixel landmarks of the subject (x right, y down), already
-corrected for camera roll (see :func:`posture.measures.geometry.unroll`) and with
+corrected for camera roll (see :func:`posture.core.geometry.unroll`) and with
 sides labelled as the subject's own left and right.
 
 Sign conventions
@@ -20,26 +20,11 @@ Sign conventions
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import numpy as np
 
+from posture.core.geometry import interior_angle_deg, lean_from_vertical_deg, tilt_from_level_deg
+from posture.core.view import View
 from posture.data.skeleton import Landmark as L
-from posture.measures.geometry import interior_angle_deg, lean_from_vertical_deg, tilt_from_level_deg
-
-
-class View(StrEnum):
-    """Which side of the subject faces the camera."""
-
-    FRONT = "front"
-    BACK = "back"
-    LEFT = "left"
-    RIGHT = "right"
-
-    @property
-    def is_side(self) -> bool:
-        """True for the left and right (sagittal) views."""
-        return self in (View.LEFT, View.RIGHT)
 
 
 def _mid(xy: np.ndarray, a: L, b: L) -> np.ndarray:

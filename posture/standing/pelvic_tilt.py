@@ -53,10 +53,11 @@ from typing import Any
 import cv2
 import numpy as np
 
+from posture.core.geometry import lean_from_vertical_deg
+from posture.core.measure import Measure
+from posture.core.view import View
 from posture.data.skeleton import Landmark as L
-from posture.measures.geometry import lean_from_vertical_deg
-from posture.measures.photo import View, facing_sign
-from posture.measures.types import Measure
+from posture.standing.landmarks import facing_sign
 
 NAME = "anterior_pelvic_tilt_deg"
 UNIT = "deg"

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from posture.core.view import View
 from posture.data.skeleton import MIRROR
 from posture.data.skeleton import Landmark as L
-from posture.measures.photo import View
 
 #: Shoulder width below this fraction of the torso height means a side view.
 SIDE_RATIO = 0.35

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from posture.data.skeleton import Landmark as L
-from posture.measures.scene import Marker
-from posture.measures.standing import Scale
+from posture.standing.combine import Scale
+from posture.standing.scene import Marker
 
 #: Top of head above the eyes, in units of the eye-to-shoulder-line distance (used without a mask).
 HEAD_TOP_FACTOR = 0.55

@@ -45,13 +45,10 @@ class Measure:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (rounded)."""
 
-        def r(x: float | None) -> float | None:
-            return None if x is None or not math.isfinite(x) else round(float(x), 3)
-
         out: dict[str, Any] = {
-            "value": r(self.value),
+            "value": rounded(self.value),
             "unit": self.unit,
-            "uncertainty": r(self.uncertainty),
+            "uncertainty": rounded(self.uncertainty),
             "meaning": self.meaning,
         }
         if self.estimate:
@@ -59,3 +56,13 @@ class Measure:
         if self.note:
             out["note"] = self.note
         return out
+
+
+def finite(x: float | None) -> float | None:
+    """``x`` as a float, or ``None`` when it is missing or not finite."""
+    return float(x) if x is not None and math.isfinite(x) else None
+
+
+def rounded(x: float | None, digits: int = 3) -> float | None:
+    """``x`` rounded for a result document, or ``None`` when it is missing or not finite."""
+    return None if x is None or not math.isfinite(x) else round(float(x), digits)

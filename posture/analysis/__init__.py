@@ -1,1 +1,0 @@
-"""Whole analyses (standing check, gait) built from pose, measures and findings."""

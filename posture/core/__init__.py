@@ -1,0 +1,1 @@
+"""Pieces shared by the standing and the walking check: measures, geometry, the view."""

@@ -1,1 +1,0 @@
-"""Measures computed from a :class:`posture.data.sequence.PoseSequence`."""
