@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from posture.findings import Finding, Knowledge, Recommendation, evaluate, load_
 from posture.gait.check import VIEWS, analyse_gait
 from posture.gait.recover import track_walker
 from posture.gait.result import GaitResult
+from posture.gait.settings import GaitSettings
 from posture.io.atomic import atomic_open, staged_folder
 from posture.pose.bundle import resolve_model
 from posture.pose.landmarker import PoseOptions
@@ -59,6 +60,8 @@ class GaitOptions:
     progress: bool = True
     #: Called with each tracked frame (a batch worker counts frames with it).
     on_frame: FrameHook | None = None
+    #: Every setting of the walking check (``[gait.settings]`` of a configuration file).
+    settings: GaitSettings = field(default_factory=GaitSettings)
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,10 @@ def _track(opts: GaitOptions) -> PoseSequence:
     finally:
         source.close()
     options = PoseOptions(max_people=opts.max_people)
-    return track_walker(opts.input, model, options, opts.subject, opts.progress, opts.on_frame)
+    s = opts.settings
+    return track_walker(
+        opts.input, model, options, opts.subject, opts.progress, opts.on_frame, s.walker, s.recover
+    )
 
 
 def analyse_video(opts: GaitOptions) -> GaitAnalysis:
@@ -107,7 +113,9 @@ def analyse_video(opts: GaitOptions) -> GaitAnalysis:
     if opts.subject is not None and opts.subject not in seq.track_id:
         raise InputError(f"--subject {opts.subject}: no such person; track ids: {seq.track_id.tolist()}")
     try:
-        result = analyse_gait(seq, view=opts.view, subject=opts.subject, height_cm=opts.height_cm)
+        result = analyse_gait(
+            seq, view=opts.view, subject=opts.subject, height_cm=opts.height_cm, settings=opts.settings
+        )
     except ValueError as exc:
         raise InputError(str(exc), opts.input) from exc
     knowledge = load_knowledge()

@@ -15,6 +15,7 @@ heel-to-toe pattern (side views) → pelvic drop, foot progression, step width
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -46,6 +47,7 @@ from posture.gait.measures import (
     with_pelvic_drop,
 )
 from posture.gait.result import FootTracks, GaitResult
+from posture.gait.settings import ConditioningSettings, GaitSettings
 from posture.gait.spatiotemporal import (
     cadence_spm,
     speed_m_s,
@@ -61,9 +63,6 @@ VIEWS = ("auto", *WALKING_VIEWS)
 #: Leg landmarks exchanged together by the swap repair.
 LEG_PAIRS = [(L.LEFT_KNEE, L.RIGHT_KNEE), (L.LEFT_ANKLE, L.RIGHT_ANKLE), (L.LEFT_HEEL, L.RIGHT_HEEL)]
 LEG_PAIRS += [(L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX)]
-#: Side-view event rules: ``contact`` (where the foot stops and leaves its spot,
-#: :mod:`posture.gait.contacts`) or ``velocity`` (foot velocity crossings, :mod:`posture.gait.events`).
-SIDE_METHOD = "contact"
 
 
 # --------------------------------------------------------------------------- conditioning
@@ -85,7 +84,7 @@ def relabel_frontal(xy: np.ndarray, towards: bool) -> tuple[np.ndarray, bool]:
 
 
 def condition(
-    xy: np.ndarray, z: np.ndarray | None, fps: float, lateral: bool
+    xy: np.ndarray, z: np.ndarray | None, fps: float, lateral: bool, settings: GaitSettings | None = None
 ) -> tuple[np.ndarray, list[str]]:
     """Swap repair (side views) and zero-lag low-pass of one segment's (T, 33, 2) landmarks.
 
@@ -98,24 +97,25 @@ def condition(
         xy, swapped = cond.repair_swaps(xy, [(int(a), int(b)) for a, b in LEG_PAIRS], penalty, z)
         if swapped.any():
             notes.append(f"left/right leg labels repaired in {int(swapped.sum())} frame(s)")
-    return cond.lowpass(xy, fps), notes
+    return _lowpass(xy, fps, settings or GaitSettings()), notes
 
 
 # --------------------------------------------------------------------------- analysis
 def _segment_events(
-    xy: np.ndarray, z: np.ndarray, time_s: np.ndarray, fps: float, seg: cond.Segment, lateral: bool
+    prep: _Prepared, seg: cond.Segment, s: GaitSettings
 ) -> tuple[list[GaitEvent], list[str], np.ndarray]:
     """Events of one walking segment, with notes and the segment's conditioned (t, 33, 2) landmarks."""
     sl = slice(seg.start, seg.stop)
-    part, notes = condition(xy[sl], z[sl], fps, lateral)
+    time_s, fps, lateral = prep.time_s, prep.fps, prep.lateral
+    part, notes = condition(prep.xy[sl], prep.z[sl], fps, lateral, s)
     if not lateral:
         rep = _frontal_events(part, time_s[sl], fps, seg)
-        ordered = enforce_order(rep.events)
+        ordered = enforce_order(rep.events, s.cycle)
         return ordered.events, notes + rep.notes + ordered.notes, part
     body = float(np.nanmedian(body_height_px(part)))
     found: list[GaitEvent] = []
-    if SIDE_METHOD == "contact":
-        detector = ContactEventDetection()
+    if s.side_method == "contact":
+        detector = ContactEventDetection(s.contacts)
         for side in SIDES:
             rep = detector.detect(part[:, HEEL[side]], part[:, TOE[side]], time_s[sl], body, side, seg.start)
             found += rep.events
@@ -127,7 +127,7 @@ def _segment_events(
             rep = detect_foot_events(sig, side, fps, frame0=seg.start)
             found += rep.events
             notes += rep.notes
-    ordered = enforce_order(found)
+    ordered = enforce_order(found, s.cycle)
     return ordered.events, notes + ordered.notes, part
 
 
@@ -149,21 +149,48 @@ def _frontal_events(part: np.ndarray, time_s: np.ndarray, fps: float, seg: cond.
     return detect_frontal_events(feet, fps, seg.direction == "towards_camera", frame0=seg.start)
 
 
+@dataclass
+class _Prepared:
+    """The walker's landmarks cleaned and split into walking segments, before any event is timed."""
+
+    xy: np.ndarray
+    world: np.ndarray
+    z: np.ndarray
+    time_s: np.ndarray
+    fps: float
+    lateral: bool
+    view_reason: str
+    cues: np.ndarray
+    crowded: np.ndarray
+    spikes: np.ndarray
+    filled: np.ndarray
+    segments: list[cond.Segment]
+    refused: list[str]
+
+
 def analyse_gait(
-    seq: PoseSequence, *, view: str = "auto", subject: int | None = None, height_cm: float | None = None
+    seq: PoseSequence,
+    *,
+    view: str = "auto",
+    subject: int | None = None,
+    height_cm: float | None = None,
+    settings: GaitSettings | None = None,
 ) -> GaitResult:
     """Analyse the walking of one tracked person.
 
     Parameters
     ----------
     seq : PoseSequence
-        Tracked landmarks of a video (static camera).
+        Tracked landmarks of a video (static camera), from this package's tracker or
+        any other source (see :mod:`posture.interop`).
     view : {"auto", "side", "front", "back"}
         Camera view; ``auto`` decides from body widths and the direction of travel.
     subject : int, optional
         Track id of the walker; default: :func:`posture.gait.walker.select_walker`.
     height_cm : float, optional
         The subject's standing height, for step length and speed (side views).
+    settings : GaitSettings, optional
+        Every setting of the check; default :class:`~posture.gait.settings.GaitSettings`.
 
     Raises
     ------
@@ -174,57 +201,35 @@ def analyse_gait(
         raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
     if not seq.fps or seq.n_frames < 2:
         raise ValueError("gait analysis needs a video with a frame rate and at least 2 frames")
-    choice = _choose_walker(seq, subject)
-    track = choice.track_id
-    person = seq.person(track)
-    fps = float(seq.fps)
-    t = seq.time_s
-    xy = cond.mask_low_confidence(person.xy_px[:, 0], person.visibility[:, 0])
-    xy, spikes = _reject_leg_spikes(xy, fps)
-    kind, view_reason = (
-        detect_view(xy) if view == "auto" else ("side" if view == "side" else "frontal", "given")
-    )
-    lateral = kind == "side"
-    cues = crowding.cue_frames(seq, track, xy, lateral)
-    crowded = crowding.crowded_stretches(cues, t)
-    xy = crowding.mask_feet(xy, cues)
-    xy, filled = cond.fill_gaps(xy, t)
-    world, _ = cond.fill_gaps(person.world_m[:, 0], t)
-    body = body_height_px(xy)
-    pelvis = _midpoint(xy, L.LEFT_HIP, L.RIGHT_HIP)
-    segments = cond.walking_segments(cond.progression_signal(pelvis, body, lateral), t, fps, lateral)
-    refused = assess_footage(_frame_rate(t, fps), float(np.nanmedian(body)))
-    if refused or not choice.walks:
-        segments = []
-    notes = _clip_notes(choice, refused, segments, cues, spikes, filled)
-    events, parts, seg_notes = _all_events(xy, person.z[:, 0], t, fps, segments, lateral)
+    s = settings or GaitSettings()
+    choice = _choose_walker(seq, subject, s)
+    prep = _prepare(seq, choice, view, s)
+    t, fps, lateral, segments = prep.time_s, prep.fps, prep.lateral, prep.segments
+    notes = _clip_notes(choice, prep, s)
+    events, parts, seg_notes = _all_events(prep, s)
     notes += seg_notes
-    events, withheld = _away_from_crowding(events, t, crowded)
+    events, withheld = _away_from_crowding(events, t, prep.crowded, s.crowding.guard_s)
     if withheld:
         notes.append(
-            f"{withheld} event(s) not reported: within {crowding.GUARD_S} s of a stretch where another "
+            f"{withheld} event(s) not reported: within {s.crowding.guard_s} s of a stretch where another "
             "person overlaps the walker (the skeleton there may mix two people)"
         )
-    final_view = _final_view(view, lateral, segments)
-    smooth = cond.lowpass(xy, fps)
-    px_per_m = None
-    if height_cm and lateral:
-        px_per_m = stature_px(smooth) / (height_cm / 100.0)
+    smooth = _lowpass(prep.xy, fps, s)
+    px_per_m = stature_px(smooth) / (height_cm / 100.0) if height_cm and lateral else None
     rows = step_rows(events, step_lengths(smooth, t, events, px_per_m))
     rows = with_contacts(rows, smooth, t, events, segments, lateral)
-    summary = {str(s): summarise_side([r for r in rows if r.side == str(s)]) for s in SIDES}
-    sym = {p: symmetry(p, summary["left"][p], summary["right"][p]) for p in _SYM_PARAMS}
-    contacts = all_contacts(smooth, t, events, segments) if lateral else []
+    summary = {str(side): summarise_side([r for r in rows if r.side == str(side)]) for side in SIDES}
+    sym = {p: symmetry(p, summary["left"][p], summary["right"][p], s.si_flag_pct) for p in _SYM_PARAMS}
     front: dict[str, Any] = {"note": "frontal measures need a front or back view"}
     if not lateral and segments:
         towards = segments[0].direction == "towards_camera"
-        front = frontal_measures(smooth, cond.lowpass(world, fps), t, events, towards)
+        front = frontal_measures(smooth, _lowpass(prep.world, fps, s), t, events, towards)
         rows = with_pelvic_drop(rows, smooth, t)
         front["pelvic_drop_per_step"] = drop_series(rows)
     return GaitResult(
         subject=choice.to_dict(),
-        view=final_view,
-        view_reason=view_reason,
+        view=_final_view(view, lateral, segments),
+        view_reason=prep.view_reason,
         fps=fps,
         segments=segments,
         events=sorted(events, key=lambda e: e.time_s),
@@ -234,33 +239,87 @@ def analyse_gait(
         cadence=cadence_spm(rows),
         speed_m_s=speed_m_s(summary),
         symmetry=sym,
-        contacts=contacts,
+        contacts=all_contacts(smooth, t, events, segments) if lateral else [],
         frontal=front,
         scale_px_per_m=px_per_m,
         feet=_foot_tracks(smooth, parts, t),
-        settings=_settings(px_per_m),
-        refused=refused,
-        shortfall=step_shortfall(summary["left"]["step_time_s"].n, summary["right"]["step_time_s"].n),
+        settings=_settings(s, px_per_m),
+        refused=prep.refused,
+        shortfall=step_shortfall(
+            summary["left"]["step_time_s"].n, summary["right"]["step_time_s"].n, s.footage
+        ),
     )
 
 
-def _reject_leg_spikes(xy: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndarray]:
+def _prepare(seq: PoseSequence, choice: WalkerChoice, view: str, s: GaitSettings) -> _Prepared:
+    """Mask, de-spike, judge crowding, fill gaps, tell the view and find the walking segments."""
+    c = s.conditioning
+    person = seq.person(choice.track_id)
+    fps, t = float(seq.fps or 0.0), seq.time_s
+    xy = cond.mask_low_confidence(person.xy_px[:, 0], person.visibility[:, 0], c.min_visibility)
+    xy, spikes = _reject_leg_spikes(xy, fps, c)
+    kind, view_reason = (
+        detect_view(xy, s.segments.side_width_ratio)
+        if view == "auto"
+        else ("side" if view == "side" else "frontal", "given")
+    )
+    lateral = kind == "side"
+    cues = crowding.cue_frames(seq, choice.track_id, xy, lateral, s.crowding)
+    crowded = crowding.crowded_stretches(cues, t, s.crowding)
+    xy = crowding.mask_feet(xy, cues)
+    xy, filled = cond.fill_gaps(xy, t, c.max_gap_s)
+    world, _ = cond.fill_gaps(person.world_m[:, 0], t, c.max_gap_s)
+    body = body_height_px(xy)
+    pelvis = _midpoint(xy, L.LEFT_HIP, L.RIGHT_HIP)
+    seg = s.segments
+    segments = cond.walking_segments(
+        cond.progression_signal(pelvis, body, lateral),
+        t,
+        fps,
+        lateral,
+        min_speed=seg.min_side_speed if lateral else seg.min_frontal_speed,
+        min_duration_s=seg.min_duration_s,
+        max_dip_s=seg.max_dip_s,
+    )
+    refused = assess_footage(_frame_rate(t, fps), float(np.nanmedian(body)), s.footage)
+    if refused or not choice.walks:
+        segments = []
+    return _Prepared(
+        xy,
+        world,
+        person.z[:, 0],
+        t,
+        fps,
+        lateral,
+        view_reason,
+        cues,
+        crowded,
+        spikes,
+        filled,
+        segments,
+        refused,
+    )
+
+
+def _lowpass(values: np.ndarray, fps: float, s: GaitSettings) -> np.ndarray:
+    """The zero-lag low-pass at the settings' cut-off (at most 0.2 x ``fps``)."""
+    return cond.lowpass(values, fps, cond.default_cutoff_hz(fps, s.conditioning.cutoff_hz))
+
+
+def _reject_leg_spikes(xy: np.ndarray, fps: float, c: ConditioningSettings) -> tuple[np.ndarray, np.ndarray]:
     """:func:`~posture.gait.conditioning.reject_spikes` on the hips and legs (arms swing back and forth)."""
     legs = [int(k) for pair in LEG_PAIRS for k in pair] + [int(L.LEFT_HIP), int(L.RIGHT_HIP)]
     out = xy.copy()
-    out[:, legs], spikes = cond.reject_spikes(xy[:, legs], fps, float(np.nanmedian(body_height_px(xy))))
+    body = float(np.nanmedian(body_height_px(xy)))
+    out[:, legs], spikes = cond.reject_spikes(
+        xy[:, legs], fps, body, c.spike_window_s, c.spike_body_share, c.spike_max_s
+    )
     return out, spikes
 
 
-def _clip_notes(
-    choice: WalkerChoice,
-    refused: list[str],
-    segments: list[cond.Segment],
-    cues: np.ndarray,
-    spikes: np.ndarray,
-    filled: np.ndarray,
-) -> list[str]:
+def _clip_notes(choice: WalkerChoice, prep: _Prepared, s: GaitSettings) -> list[str]:
     """What the terminal and the report say about the clip before any event is found."""
+    refused, segments, cues, spikes, filled = prep.refused, prep.segments, prep.cues, prep.spikes, prep.filled
     notes = [f"not analysed: {r}" for r in refused]
     if not choice.walks:
         notes.append(choice.reason)
@@ -275,7 +334,8 @@ def _clip_notes(
         notes.append(f"{int(spikes.any(axis=1).sum())} frame(s) with points that jump away and back: bridged")
     if filled.any():
         notes.append(
-            f"{int(filled[..., 0].any(axis=1).sum())} frame(s) with gaps up to {cond.MAX_GAP_S} s filled"
+            f"{int(filled[..., 0].any(axis=1).sum())} frame(s) with gaps up to "
+            f"{s.conditioning.max_gap_s} s filled"
         )
     return notes
 
@@ -287,9 +347,9 @@ def _frame_rate(t: np.ndarray, nominal: float) -> float:
     return min(nominal, 1.0 / float(np.median(steps))) if steps.size else nominal
 
 
-def _choose_walker(seq: PoseSequence, subject: int | None) -> WalkerChoice:
+def _choose_walker(seq: PoseSequence, subject: int | None, s: GaitSettings) -> WalkerChoice:
     """The walker (:func:`~posture.gait.walker.select_walker`), or the person the user named."""
-    choice = select_walker(seq)
+    choice = select_walker(seq, s.walker)
     if subject is None:
         return choice
     if subject not in seq.track_id:
@@ -310,49 +370,46 @@ _SYM_PARAMS = (
 
 
 def _all_events(
-    xy: np.ndarray, z: np.ndarray, t: np.ndarray, fps: float, segments: list[cond.Segment], lateral: bool
+    prep: _Prepared, s: GaitSettings
 ) -> tuple[list[GaitEvent], list[tuple[cond.Segment, np.ndarray]], list[str]]:
     """Events of every segment with steady stepping, each segment's conditioned landmarks, and notes.
 
-    Front/back segments get their side labels mirrored in ``xy`` (in place) when the
+    Front/back segments get their side labels mirrored in ``prep.xy`` (in place) when the
     model labelled them as if the walker faced the other way.
     """
+    xy, t, lateral, step = prep.xy, prep.time_s, prep.lateral, s.stepping
     events: list[GaitEvent] = []
     parts = []
     notes: list[str] = []
     torso = np.isfinite(xy[:, [L.LEFT_HIP, L.RIGHT_HIP]]).all(axis=(1, 2))
     seen = (float(t[torso][0]), float(t[torso][-1])) if torso.any() else (float(t[0]), float(t[-1]))
-    for seg in segments:
+    for seg in prep.segments:
         if not lateral:
             xy_seg, swapped = relabel_frontal(xy[seg.start : seg.stop], seg.direction == "towards_camera")
             xy[seg.start : seg.stop] = xy_seg
             if swapped:
                 notes.append(f"segment {seg.start_s:.1f}-{seg.end_s:.1f} s: side labels mirrored (back view)")
-        found, seg_notes, part = _segment_events(xy, z, t, fps, seg, lateral)
+        found, seg_notes, part = _segment_events(prep, seg, s)
         parts.append((seg, part))
         notes += seg_notes
-        cut = seg.start_s - seen[0] <= EDGE_S or seen[1] - seg.end_s <= EDGE_S
-        if not steady_stepping(found, 2 if cut else 3):
+        cut = seg.start_s - seen[0] <= step.edge_s or seen[1] - seg.end_s <= step.edge_s
+        needed = 2 if cut else step.strikes_needed
+        if not steady_stepping(found, needed, step.step_s):
             notes.append(
                 f"segment {seg.start_s:.1f}-{seg.end_s:.1f} s: no steady stepping (fewer than "
-                f"{'two' if cut else 'three'} heel strikes of alternate feet in a row, "
-                f"{STEP_S[0]:g}-{STEP_S[1]:g} s apart): its {len(found)} event(s) are left out"
+                f"{needed} heel strikes of alternate feet in a row, "
+                f"{step.step_s[0]:g}-{step.step_s[1]:g} s apart): its {len(found)} event(s) are left out"
             )
             continue
         events += found
     return events, parts, notes
 
 
-#: Plausible time from one foot's heel strike to the other's while walking (s).
-STEP_S = (0.25, 1.0)
-#: A segment starting (ending) this close (s) to where the walker is first (last) seen is cut by the
-#: picture: the walk goes on outside it, and one step in it is enough.
-EDGE_S = 0.25
-
-
-def steady_stepping(events: list[GaitEvent], strikes_needed: int = 3) -> bool:
+def steady_stepping(
+    events: list[GaitEvent], strikes_needed: int = 3, step_s: tuple[float, float] = (0.25, 1.0)
+) -> bool:
     """Whether the events hold steady walking: ``strikes_needed`` heel strikes in a row, of alternate
-    feet, each step in :data:`STEP_S`.
+    feet, each step (one foot's heel strike to the other's) lasting ``step_s`` seconds.
 
     A few steps between tennis serves or a shuffle on the spot are not a walk to
     time; a segment cut by the picture's edge or the clip's ends needs only two.
@@ -360,7 +417,7 @@ def steady_stepping(events: list[GaitEvent], strikes_needed: int = 3) -> bool:
     strikes = sorted((e for e in events if e.kind == HEEL_STRIKE), key=lambda e: e.time_s)
     run = 1
     for a, b in zip(strikes, strikes[1:], strict=False):
-        ok = a.side != b.side and STEP_S[0] <= b.time_s - a.time_s <= STEP_S[1]
+        ok = a.side != b.side and step_s[0] <= b.time_s - a.time_s <= step_s[1]
         run = run + 1 if ok else 1
         if run >= strikes_needed:
             return True
@@ -368,10 +425,10 @@ def steady_stepping(events: list[GaitEvent], strikes_needed: int = 3) -> bool:
 
 
 def _away_from_crowding(
-    events: list[GaitEvent], t: np.ndarray, crowded: np.ndarray
+    events: list[GaitEvent], t: np.ndarray, crowded: np.ndarray, guard_s: float
 ) -> tuple[list[GaitEvent], int]:
     """The events not near a crowded stretch, and how many were left out."""
-    kept = [e for e in events if not crowding.near_crowding(t, crowded, e.time_s)]
+    kept = [e for e in events if not crowding.near_crowding(t, crowded, e.time_s, guard_s)]
     return kept, len(events) - len(kept)
 
 
@@ -385,37 +442,23 @@ def _final_view(view: str, lateral: bool, segments: list[cond.Segment]) -> View:
     return View.BACK if away > towards else View.FRONT
 
 
-def _settings(px_per_m: float | None) -> dict[str, Any]:
-    from posture.gait import events as ev
+def _settings(s: GaitSettings, px_per_m: float | None) -> dict[str, Any]:
+    """result.json's ``gait_settings``: every setting (:meth:`GaitSettings.to_dict`), the methods in
+    words, and the pixel scale found."""
     from posture.gait import events_frontal as fe
-    from posture.gait.contacts import ContactSettings
 
-    contact = ContactSettings()
-
-    return {
-        "max_gap_s": cond.MAX_GAP_S,
-        "lowpass": f"2nd-order Butterworth, zero lag (filtfilt), cut-off {cond.CUTOFF_HZ} Hz (max 0.2 x fps)",
-        "min_visibility": cond.MIN_VISIBILITY,
-        "heel_strike": f"side: the heel comes within {contact.radius} body heights of the spot where it "
-        f"stays for the stance (still: slower than {contact.max_still_speed} body heights/s); towards the "
+    c, k = s.conditioning, s.contacts
+    methods = {
+        "lowpass": f"2nd-order Butterworth, zero lag (filtfilt), cut-off {c.cutoff_hz} Hz (max 0.2 x fps)",
+        "heel_strike": f"side: the heel comes within {k.radius} body heights of the spot where it "
+        f"stays for the stance (still: slower than {k.max_still_speed} body heights/s); towards the "
         f"camera: heel downward image velocity below {fe.HS_FRACTION[True]} of its late-swing peak; away: "
         f"the toe's downward velocity below {fe.HS_FRACTION[False]} of its peak",
-        "toe_off": f"side: the toe leaves the spot it pushed off from by {contact.radius} body heights; "
+        "toe_off": f"side: the toe leaves the spot it pushed off from by {k.radius} body heights; "
         "towards the camera: peak of the heel's first downward lobe after the other foot's heel strike; "
         f"away: the foot's image speed rises above {fe.TO_FRACTION} of its first lobe after the other "
         "foot's heel strike",
-        "crowding": {
-            "max_box_overlap": crowding.MAX_OVERLAP,
-            "max_leg_mismatch_log": crowding.MAX_LEG_MISMATCH,
-            "window_s": crowding.WINDOW_S,
-            "min_share": crowding.MIN_SHARE,
-            "guard_s": crowding.GUARD_S,
-        },
-        "side_event_rule": SIDE_METHOD,
-        "spike_rejection": f"leg points further than {cond.SPIKE_BODY_SHARE} body heights from their "
-        f"{cond.SPIKE_WINDOW_S} s running median are bridged",
-        "plausible_stance_s": list(ev.STANCE_S),
-        "plausible_swing_s": list(ev.SWING_S),
-        "si_flag_pct": 10.0,
-        "scale_px_per_m": rounded(px_per_m) if px_per_m else None,
+        "spike_rejection": f"leg points further than {c.spike_body_share} body heights from their "
+        f"{c.spike_window_s} s running median are bridged",
     }
+    return {**s.to_dict(), "methods": methods, "scale_px_per_m": rounded(px_per_m) if px_per_m else None}

@@ -46,6 +46,7 @@ def reject_spikes(
     body_px: float,
     window_s: float = SPIKE_WINDOW_S,
     body_share: float = SPIKE_BODY_SHARE,
+    max_s: float = SPIKE_MAX_S,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Blank single-frame jumps of the model (a leg swapped for a frame, a point thrown off) in ``xy``.
 
@@ -55,7 +56,7 @@ def reject_spikes(
     monotonic over such a window), so only points that jump away and back are
     hit; they become NaN, for :func:`fill_gaps` to bridge. Points whose window
     is not wholly seen (the clip's ends, next to a gap) are not judged, nor runs
-    longer than :data:`SPIKE_MAX_S` (a leg swap that lasts is for :func:`repair_swaps`).
+    longer than ``max_s`` (a leg swap that lasts is for :func:`repair_swaps`).
 
     Parameters
     ----------
@@ -83,7 +84,7 @@ def reject_spikes(
     full = np.isfinite(windows).all(axis=-1).all(axis=-1)  # judged only where the whole window is seen
     with np.errstate(invalid="ignore"):
         spikes = (np.linalg.norm(out - median, axis=-1) > body_share * body_px) & full
-    longest = max(int(round(SPIKE_MAX_S * fps)), 1)
+    longest = max(int(round(max_s * fps)), 1)
     for k in range(spikes.shape[1]):
         for a, b in nan_runs(spikes[:, k]):
             if b - a > longest:  # a sustained departure is motion or a swap for the swap repair
@@ -320,11 +321,11 @@ def progression_signal(pelvis_xy: np.ndarray, body_px: np.ndarray, lateral: bool
 MAX_DIP_S = 0.5
 
 
-def _bridge_slowdowns(sign: np.ndarray, time_s: np.ndarray) -> np.ndarray:
+def _bridge_slowdowns(sign: np.ndarray, time_s: np.ndarray, max_dip_s: float) -> np.ndarray:
     """``sign`` (T,) of -1/0/+1 with short 0 runs between equal non-zero neighbours set to them."""
     out = sign.copy()
     for a, b in nan_runs(sign == 0):
-        if a > 0 and b < len(sign) and sign[a - 1] == sign[b] and time_s[b] - time_s[a - 1] <= MAX_DIP_S:
+        if a > 0 and b < len(sign) and sign[a - 1] == sign[b] and time_s[b] - time_s[a - 1] <= max_dip_s:
             out[a:b] = sign[b]
     return out
 
@@ -336,6 +337,7 @@ def walking_segments(
     lateral: bool,
     min_speed: float | None = None,
     min_duration_s: float = 1.0,
+    max_dip_s: float = MAX_DIP_S,
 ) -> list[Segment]:
     """Split a clip into straight walking segments; turns (reversals) and pauses split them.
 
@@ -352,13 +354,17 @@ def walking_segments(
         :data:`MIN_SIDE_SPEED` sideways, :data:`MIN_FRONTAL_SPEED` towards or away from the camera.
     min_duration_s : float
         Shorter segments are dropped.
+    max_dip_s : float
+        Slow-downs shorter than this between stretches in the same direction are bridged.
     """
     if min_speed is None:
         min_speed = MIN_SIDE_SPEED if lateral else MIN_FRONTAL_SPEED
     filled, _ = fill_gaps(signal, time_s, 0.5)
     smooth = lowpass(filled, fps, 1.0)
     vel = np.gradient(smooth, time_s)
-    sign = _bridge_slowdowns(np.where(vel > min_speed, 1, np.where(vel < -min_speed, -1, 0)), time_s)
+    sign = _bridge_slowdowns(
+        np.where(vel > min_speed, 1, np.where(vel < -min_speed, -1, 0)), time_s, max_dip_s
+    )
     names = {1: "left_to_right", -1: "right_to_left"} if lateral else {1: "towards_camera", -1: "away"}
     out = []
     for value, name in names.items():

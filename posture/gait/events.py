@@ -60,6 +60,18 @@ MIN_SWING_SPEED = 0.3
 #: part of a swing under way at a segment's start or end, for its event to count.
 MIN_EDGE_TRAVEL = 0.06
 
+
+@dataclass(frozen=True)
+class CycleLimits:
+    """How long a stance, a swing and a stride may plausibly last (s) for an event to be kept."""
+
+    stance_s: tuple[float, float] = STANCE_S
+    swing_s: tuple[float, float] = SWING_S
+    stride_s: tuple[float, float] = STRIDE_S
+    #: A foot counts as still in its swing this long (s) after its toe off.
+    swing_state_s: float = SWING_STATE_S
+
+
 HEEL_STRIKE = "heel_strike"
 TOE_OFF = "toe_off"
 
@@ -327,23 +339,26 @@ def _edge_swing_travels(sig: FootSignals, peak: int, idx: float, kind: str) -> b
 
 
 def _current(
-    state: dict[Side, str | None], last: dict[Side, GaitEvent | None], side: Side, t: float
+    state: dict[Side, str | None], last: dict[Side, GaitEvent | None], side: Side, t: float, lim: CycleLimits
 ) -> str | None:
     """A foot's state at ``t``; unknown once it has lasted longer than any stance or swing can
     (an event was missed), so one missed event does not drop the following ones."""
     ev = last[side]
     if ev is None or state[side] is None:
         return None
-    limit = STANCE_S[1] if state[side] == "stance" else SWING_STATE_S
+    limit = lim.stance_s[1] if state[side] == "stance" else lim.swing_state_s
     return state[side] if t - ev.time_s <= limit else None
 
 
-def _allowed(ev: GaitEvent, state: dict[Side, str | None], last: dict[Side, GaitEvent | None]) -> str | None:
+def _allowed(
+    ev: GaitEvent, state: dict[Side, str | None], last: dict[Side, GaitEvent | None], lim: CycleLimits
+) -> str | None:
     """Why ``ev`` breaks the gait cycle given each foot's state, or ``None`` if it is allowed."""
-    own, other = _current(state, last, ev.side, ev.time_s), _current(state, last, ev.side.other, ev.time_s)
+    own = _current(state, last, ev.side, ev.time_s, lim)
+    other = _current(state, last, ev.side.other, ev.time_s, lim)
     prev = last[ev.side]
     if ev.kind == HEEL_STRIKE:
-        if own == "stance" and (prev is None or ev.time_s - prev.time_s < STRIDE_S[0]):
+        if own == "stance" and (prev is None or ev.time_s - prev.time_s < lim.stride_s[0]):
             # a second strike sooner than any stride: the foot is already down. Later than that
             # the foot's toe off was missed (it is often hidden while the other leg swings past),
             # and the strike starts the next stance.
@@ -351,9 +366,9 @@ def _allowed(ev: GaitEvent, state: dict[Side, str | None], last: dict[Side, Gait
         if (
             prev is not None
             and prev.kind == TOE_OFF
-            and not SWING_S[0] <= ev.time_s - prev.time_s <= SWING_S[1]
+            and not lim.swing_s[0] <= ev.time_s - prev.time_s <= lim.swing_s[1]
         ):
-            return f"swing of {ev.time_s - prev.time_s:.2f} s outside {SWING_S}"
+            return f"swing of {ev.time_s - prev.time_s:.2f} s outside {lim.swing_s}"
         return None
     if own == "swing":
         return "toe off while the foot is already off the floor"
@@ -362,25 +377,26 @@ def _allowed(ev: GaitEvent, state: dict[Side, str | None], last: dict[Side, Gait
     if (
         prev is not None
         and prev.kind == HEEL_STRIKE
-        and not STANCE_S[0] <= ev.time_s - prev.time_s <= STANCE_S[1]
+        and not lim.stance_s[0] <= ev.time_s - prev.time_s <= lim.stance_s[1]
     ):
-        return f"stance of {ev.time_s - prev.time_s:.2f} s outside {STANCE_S}"
+        return f"stance of {ev.time_s - prev.time_s:.2f} s outside {lim.stance_s}"
     return None
 
 
-def enforce_order(events: list[GaitEvent]) -> EventReport:
+def enforce_order(events: list[GaitEvent], limits: CycleLimits | None = None) -> EventReport:
     """Keep events that follow the walking cycle; drop the rest with a reason.
 
     Per foot, heel strikes and toe offs must alternate; a toe off needs the other
     foot on the floor (walking has no flight phase); stance and swing must last
-    within :data:`STANCE_S` and :data:`SWING_S`. A foot's state is unknown until
+    within ``limits`` (default :class:`CycleLimits`). A foot's state is unknown until
     its first kept event.
     """
+    lim = limits or CycleLimits()
     report = EventReport()
     state: dict[Side, str | None] = {Side.LEFT: None, Side.RIGHT: None}
     last: dict[Side, GaitEvent | None] = {Side.LEFT: None, Side.RIGHT: None}
     for ev in sorted(events, key=lambda e: e.time_s):
-        why = _allowed(ev, state, last)
+        why = _allowed(ev, state, last, lim)
         if why is not None:
             report.notes.append(f"dropped {ev.side} {ev.kind.replace('_', ' ')} at {ev.time_s:.2f} s: {why}")
             continue

@@ -26,7 +26,7 @@ import numpy as np
 
 from posture.data.sequence import PoseSequence
 from posture.data.skeleton import Landmark as L
-from posture.gait.walker import select_walker
+from posture.gait.walker import WalkerSettings, select_walker
 from posture.pose.bundle import ModelInfo
 from posture.pose.landmarker import PoseEstimator, PoseOptions
 from posture.pose.run import FrameHook, track_source
@@ -257,6 +257,8 @@ def track_walker(
     subject: int | None = None,
     progress: bool = False,
     on_frame: FrameHook | None = None,
+    walker: WalkerSettings | None = None,
+    recover: RecoverSettings | None = None,
 ) -> PoseSequence:
     """Everyone's tracks over the clip, with the walker (or ``subject``) recovered where they were lost.
 
@@ -269,9 +271,9 @@ def track_walker(
         seq = track_source(source, model, options, progress, on_frame)
     finally:
         source.close()
-    track = subject if subject is not None else select_walker(seq).track_id
+    track = subject if subject is not None else select_walker(seq, walker).track_id
     if track not in seq.track_id:
         return seq
-    seq, report = recover_walker(seq, int(track), path, model)
+    seq, report = recover_walker(seq, int(track), path, model, recover)
     settings = {**seq.provenance.settings, "walker_recovered": {"track_id": int(track), **report}}
     return replace(seq, provenance=replace(seq.provenance, settings=settings))

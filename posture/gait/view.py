@@ -33,13 +33,13 @@ def width_ratio(xy: np.ndarray) -> float:
         return float(np.nanmedian(0.5 * (sh + hip) / torso))
 
 
-def detect_view(xy: np.ndarray) -> tuple[str, str]:
+def detect_view(xy: np.ndarray, side_width_ratio: float = SIDE_WIDTH_RATIO) -> tuple[str, str]:
     """``side`` or ``frontal`` (front or back, told apart later by the direction of travel), and why."""
     ratio = width_ratio(xy)
     if not math.isfinite(ratio):
         return "side", "shoulders and hips not seen; assumed a side view"
-    kind = "side" if ratio < SIDE_WIDTH_RATIO else "frontal"
-    return kind, f"shoulder/hip width is {ratio:.2f} of the torso height (side below {SIDE_WIDTH_RATIO})"
+    kind = "side" if ratio < side_width_ratio else "frontal"
+    return kind, f"shoulder/hip width is {ratio:.2f} of the torso height (side below {side_width_ratio})"
 
 
 def stature_px(xy: np.ndarray) -> float:

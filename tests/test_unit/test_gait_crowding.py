@@ -26,7 +26,7 @@ def test_overlap_is_the_share_of_the_walkers_box_another_box_covers(other_x, cov
     assert max(0.0, 52 - (other_x - 100)) / 52 * 173 / 183 == pytest.approx(covered, abs=1e-3)
     seq = make_sequence(_walker_and_other(10, other_x))
     got = crowding.overlapped_frames(seq, track_id=0)
-    assert got.tolist() == [covered > crowding.MAX_OVERLAP] * 10
+    assert got.tolist() == [covered > crowding.DEFAULT.max_overlap] * 10
 
 
 def test_a_skeleton_seen_for_a_blink_is_not_a_person_in_the_way():
