@@ -12,11 +12,15 @@ import warnings
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from posture import __version__
 from posture.commands.checks import parse_date
-from posture.core.view import STANDING_VIEWS, View
+from posture.core.view import STANDING_VIEWS, WALKING_VIEWS, View
 from posture.errors import PostureError
+
+if TYPE_CHECKING:
+    from posture.gait.settings import GaitSettings
 
 
 def _positive_int(text: str) -> int:
@@ -73,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     lm.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     ph = sub.add_parser("photo", help="standing check: hips, pelvic tilt, symmetry; report with exercises")
     ph.add_argument("inputs", nargs="+", help="photos of one standing pose (or a short standing video)")
-    ph.add_argument("--view", choices=["auto", *STANDING_VIEWS], default="auto")
+    ph.add_argument(
+        "--view", choices=["auto", *STANDING_VIEWS], default="auto", help="camera view (default: auto)"
+    )
     ph.add_argument("--height-cm", type=float, help="the subject's height, for millimetre measures")
     ph.add_argument("--marker-mm", type=float, help="side of an ArUco marker in the picture, in mm")
     ph.add_argument("--client", help="client name: shown in the report and stored in the history")
@@ -83,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     _history_options(ph)
     ga = sub.add_parser("gait", help="walking video: heel strike, toe off, heel-to-toe, left against right")
     ga.add_argument("video", help="a walking video (side-on, or towards/away from the camera)")
-    ga.add_argument("--view", choices=["auto", "side", "front", "back"], default="auto")
+    ga.add_argument(
+        "--view", choices=["auto", *WALKING_VIEWS], default="auto", help="camera view (default: auto)"
+    )
     ga.add_argument("--subject", type=int, help="track id of the walker (default: who walks furthest)")
     ga.add_argument("--height-cm", type=float, help="the walker's height, for step length and speed")
     ga.add_argument("--client", help="client name: shown in the report and stored in the history")
@@ -103,7 +111,35 @@ def build_parser() -> argparse.ArgumentParser:
     lv.add_argument("--frames", type=_positive_int, help="stop after this many frames")
     lv.add_argument("--keys", help="key presses by frame index, e.g. 40:space,60:r,180:r (space, r, q)")
     _db_option(lv)
+    co = sub.add_parser("config", help="the configuration file: --example prints one with every default")
+    co.add_argument("--example", action="store_true", help="print a commented file with every default")
+    for command in ("photo", "gait", "batch"):
+        sub.choices[command].add_argument(
+            "--config", type=Path, help="a TOML file of options and settings (see `posture config --example`)"
+        )
     return parser
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The sub-command parsers by name."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    raise AssertionError("the parser has no sub-commands")
+
+
+def _with_config(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, argv: list[str]
+) -> argparse.Namespace:
+    """``args`` re-parsed with the configuration file's options as defaults; its settings attached."""
+    from posture.config import SECTIONS, apply, load_config
+
+    subs = _subparsers(parser)
+    config = load_config(args.config, {name: subs[name] for name in SECTIONS})
+    subs[args.command].set_defaults(**apply(config, args.command, subs[args.command], argv))
+    args = parser.parse_args(argv)
+    args.gait_settings = config.gait_settings
+    return args
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
@@ -158,6 +194,7 @@ def _cmd_gait(args: argparse.Namespace) -> int:
         client=args.client,
         model=args.model,
         progress=not args.no_progress,
+        settings=_gait_settings(args),
     )
     taken_at = _history_checks(args, "gait", [opts.input], out)
     existed = out.exists()
@@ -167,6 +204,13 @@ def _cmd_gait(args: argparse.Namespace) -> int:
     if stored:
         print(stored)
     return 0
+
+
+def _gait_settings(args: argparse.Namespace) -> GaitSettings:
+    """The walking check's settings from ``--config``, else the defaults."""
+    from posture.gait.settings import GaitSettings
+
+    return getattr(args, "gait_settings", None) or GaitSettings()
 
 
 def _client_name(client: str | None) -> str | None:
@@ -318,6 +362,17 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return run_export(args.client, args.format, args.out, args.db)
 
 
+def _cmd_config(args: argparse.Namespace) -> int:
+    from posture.config import SECTIONS, example
+
+    if not args.example:
+        print("posture config --example prints a configuration file with every option at its default")
+        return 0
+    subs = _subparsers(build_parser())
+    sys.stdout.write(example({name: subs[name] for name in SECTIONS}))
+    return 0
+
+
 def _cmd_forget(args: argparse.Namespace) -> int:
     from posture.commands.history import run_forget
 
@@ -335,6 +390,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         db=args.db,
         time_limit_s=args.time_limit,
         progress=not args.no_progress,
+        gait_settings=_gait_settings(args),
     )
     result = run_batch(opts)
     for row in result.rows:
@@ -349,7 +405,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 COMMANDS = {
     "landmarks": _cmd_landmarks, "photo": _cmd_photo, "gait": _cmd_gait, "history": _cmd_history,
     "clients": _cmd_clients, "export": _cmd_export, "forget": _cmd_forget, "batch": _cmd_batch,
-    "live": _cmd_live,
+    "live": _cmd_live, "config": _cmd_config,
 }  # fmt: skip
 
 
@@ -357,8 +413,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the process exit code."""
     # NaN means "not seen" throughout; numpy's notes about all-NaN slices are not news to users.
     warnings.filterwarnings("ignore", message="(All-NaN slice|Mean of empty slice|Degrees of freedom)")
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     try:
+        if getattr(args, "config", None) is not None:
+            args = _with_config(parser, args, argv)
         return COMMANDS[args.command](args)
     except PostureError as exc:
         print(f"posture {args.command}: error: {exc}", file=sys.stderr)

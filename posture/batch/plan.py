@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +39,21 @@ class Job:
     view: str | None
     height_cm: float | None
     sha256: str
+    #: Walking-check settings that differ from the defaults (:meth:`GaitSettings.to_dict` form; gait only).
+    gait_settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def settings(self) -> dict[str, Any]:
         """What, besides the file's content, decides the result."""
-        return {"client": self.client, "kind": self.kind, "view": self.view, "height_cm": self.height_cm}
+        out: dict[str, Any] = {
+            "client": self.client,
+            "kind": self.kind,
+            "view": self.view,
+            "height_cm": self.height_cm,
+        }
+        if self.gait_settings:
+            out["gait_settings"] = self.gait_settings
+        return out
 
     @property
     def key(self) -> str:

@@ -15,7 +15,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from posture.batch.summary import Row, headline, write_index, write_summary_csv
 from posture.batch.work import WORK_PREFIX
 from posture.commands.history import client_slug, history_errors, unique_slugs
 from posture.errors import InputError
+from posture.gait.settings import GaitSettings
 from posture.history.db import HistoryDB
 from posture.history.extract import date_taken, measures_of
 from posture.history.report import write_history
@@ -44,6 +45,8 @@ class BatchOptions:
     db: Path | None = None
     time_limit_s: float = 600.0
     progress: bool = True
+    #: Settings of the walking check for every clip (``[gait.settings]`` of a configuration file).
+    gait_settings: GaitSettings = field(default_factory=GaitSettings)
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,9 @@ def run_batch(opts: BatchOptions) -> BatchResult:
         check_scheduler(opts.scheduler)
     check_writable(opts.out)
     jobs, ignored = plan(opts.input)
+    if opts.gait_settings != GaitSettings():
+        wanted = opts.gait_settings.to_dict()
+        jobs = [replace(job, gait_settings=wanted) if job.kind == "gait" else job for job in jobs]
     jobs, duplicates = _unique(jobs)
     slugs = unique_slugs(job.client for job in jobs if job.client is not None)
     rows_by_key: dict[str, Row] = {}

@@ -52,11 +52,13 @@ def _analyse(job: dict[str, Any], out: Path, on_frames: FramesHook | None = None
             on_frames(1)
         return document
     from posture.commands.gait import GaitOptions, run_gait
+    from posture.gait.settings import GaitSettings
 
     counter = None if on_frames is None else _FrameCounter(on_frames)
     options = GaitOptions(
         input=job["path"], out=out, view=job["view"] or "auto", height_cm=job["height_cm"],
         client=job["client"], progress=False, on_frame=counter,
+        settings=GaitSettings.from_dict(job.get("gait_settings") or {}),
     )  # fmt: skip
     document = run_gait(options)
     if counter is not None:
