@@ -10,6 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from posture.core.measure import rounded
+from posture.core.result import CheckResult
 from posture.io.atomic import atomic_open
 from posture.io.csvcells import safe_row
 from posture.report.html import _CSS, _e
@@ -50,27 +52,23 @@ class Row:
                 "reason": self.reason, "report": report}  # fmt: skip
 
 
-def _value(document: Mapping[str, Any], name: str) -> float | None:
-    m = document.get("measures", {}).get(name)
-    return None if m is None else m.get("value")
+#: The measures of each kind of check among the summary's columns (:data:`HEADLINE`).
+HEADLINE_MEASURES: dict[str, tuple[str, ...]] = {
+    "photo": ("pelvic_obliquity_deg", "hip_height_diff_mm", "anterior_pelvic_tilt_deg"),
+    "gait": ("cadence_spm", "stance_pct_left", "stance_pct_right", "stance_time_si_pct"),
+}
 
 
 def headline(document: Mapping[str, Any]) -> dict[str, Any]:
-    """The headline numbers of a photo or gait result document."""
-    view = document.get("view")
+    """The headline numbers of a photo or gait result document (``None`` where not measured)."""
+    check = CheckResult.from_document(document)
     out: dict[str, Any] = {
-        "view": view.get("view") if isinstance(view, Mapping) else view,
+        "view": str(check.view),
         "findings": "; ".join(f["title"] for f in document.get("findings", [])),
     }
-    if document.get("kind") == "photo":
-        for name in ("pelvic_obliquity_deg", "hip_height_diff_mm", "anterior_pelvic_tilt_deg"):
-            out[name] = _value(document, name)
-        return out
-    spatio = document.get("spatiotemporal", {})
-    out["cadence_spm"] = spatio.get("cadence_spm", {}).get("mean")
-    for side in ("left", "right"):
-        out[f"stance_pct_{side}"] = spatio.get(side, {}).get("stance_pct", {}).get("mean")
-    out["stance_time_si_pct"] = document.get("symmetry", {}).get("stance_time_s", {}).get("si_pct")
+    for name in HEADLINE_MEASURES[check.kind]:
+        m = check.measures.get(name)
+        out[name] = None if m is None or not m.known else rounded(m.value)
     return out
 
 

@@ -21,6 +21,7 @@ from posture.annotate.gait import draw_gait_frame, marks_from_events
 from posture.annotate.video import VideoWriter
 from posture.commands.checks import check_height_cm, check_out_dir, document_header
 from posture.core.measure import Measure
+from posture.core.result import SCHEMA_VERSION
 from posture.data.sequence import PoseSequence
 from posture.errors import InputError
 from posture.findings import Finding, Knowledge, Recommendation, evaluate, load_knowledge, recommend
@@ -36,7 +37,6 @@ from posture.report.html import render_report, write_report
 from posture.report.plots import plot_foot_trajectories, plot_step_series
 from posture.sources.video import VideoSource, check_frame_timing, frame_times, frame_timing, open_source
 
-SCHEMA_VERSION = 1
 #: The files :func:`write_gait` writes.
 OUTPUT_FILES = ("result.json", "steps.csv", "overlay.mp4", "feet.png", "steps.png", "report.html")
 STEP_COLUMNS = (
@@ -174,7 +174,7 @@ def gait_summary(doc: dict[str, Any], opts: GaitOptions) -> list[str]:
     cadence = spatio["cadence_spm"].get("mean")
     cadence_text = "not measured" if cadence is None else f"{cadence:.1f} steps/min"
     lines = [
-        f"{opts.input}: {doc['view']['view']} view, subject #{doc['subject']['track_id']}, "
+        f"{opts.input}: {doc['view']} view, subject #{doc['subject']['track_id']}, "
         f"{len(doc['events'])} events, cadence {cadence_text}"
     ]
     lines.append(f"  walker #{doc['subject']['track_id']}: {doc['subject']['reason']}")
@@ -215,6 +215,7 @@ def _document(
 ) -> dict[str, Any]:
     return {
         **document_header("gait", SCHEMA_VERSION, [opts.input], opts.client),
+        **result.check_result().to_document(),
         **result.to_dict(),
         "findings": [f.to_dict() for f in findings],
         "recommendations": [r.to_dict() for r in recommendations],

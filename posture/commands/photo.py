@@ -19,6 +19,7 @@ from posture import __version__
 from posture.annotate.photo import annotate_standing
 from posture.annotate.privacy import blur_faces
 from posture.commands.checks import check_height_cm, check_out_dir, check_range, document_header
+from posture.core.result import SCHEMA_VERSION
 from posture.core.view import View
 from posture.errors import InputError, NoPersonError
 from posture.findings import Finding, Knowledge, Recommendation, evaluate, load_knowledge, recommend
@@ -29,7 +30,6 @@ from posture.report.html import render_report, write_report
 from posture.sources.video import open_source
 from posture.standing.check import NotMeasurable, StandingResult, StandingSettings, analyse_standing
 
-SCHEMA_VERSION = 1
 #: Frames sampled from a standing video.
 VIDEO_FRAMES = 8
 #: The files :func:`write_photo` writes.
@@ -230,9 +230,7 @@ def result_document(
     """The JSON document (schema ``SCHEMA_VERSION``)."""
     return {
         **document_header("photo", SCHEMA_VERSION, opts.inputs, opts.client),
-        "view": result.view.value,
-        "view_reason": result.view_reason,
-        "measures": {name: m.to_dict() for name, m in result.measures.items()},
+        **result.check_result().to_document(),
         "findings": [f.to_dict() for f in findings],
         "recommendations": [r.to_dict() for r in recommendations],
         "warnings": result.warnings,

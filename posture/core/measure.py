@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from posture.data.skeleton import Side
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -27,6 +29,9 @@ class Measure:
         True when the value is a proxy (e.g. anterior pelvic tilt from 2D keypoints).
     note
         Why the value is missing, or how it was obtained.
+    side
+        The subject's side the measure belongs to (``left``/``right``), ``None`` for a
+        whole-body or left-against-right measure; declared where the measure is made.
     """
 
     name: str
@@ -36,6 +41,12 @@ class Measure:
     meaning: str = ""
     estimate: bool = False
     note: str = ""
+    side: Side | None = None
+
+    @property
+    def quantity(self) -> str:
+        """What is measured, without the side: ``stance_pct`` for ``stance_pct_left``."""
+        return self.name.removesuffix(f"_{self.side}") if self.side is not None else self.name
 
     @property
     def known(self) -> bool:
@@ -51,11 +62,28 @@ class Measure:
             "uncertainty": rounded(self.uncertainty),
             "meaning": self.meaning,
         }
+        if self.side is not None:
+            out["side"] = str(self.side)
         if self.estimate:
             out["estimate"] = True
         if self.note:
             out["note"] = self.note
         return out
+
+    @classmethod
+    def from_dict(cls, name: str, data: dict[str, Any]) -> Measure:
+        """The measure ``name`` from its :meth:`to_dict` form."""
+        side = data.get("side")
+        return cls(
+            name,
+            finite(data.get("value")),
+            str(data.get("unit", "")),
+            finite(data.get("uncertainty")),
+            str(data.get("meaning", "")),
+            bool(data.get("estimate", False)),
+            str(data.get("note", "")),
+            Side(side) if side is not None else None,
+        )
 
 
 def finite(x: float | None) -> float | None:

@@ -15,7 +15,7 @@ heel-to-toe pattern (side views) → pelvic drop, foot progression, step width
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -220,12 +220,14 @@ def analyse_gait(
     rows = with_contacts(rows, smooth, t, events, segments, lateral)
     summary = {str(side): summarise_side([r for r in rows if r.side == str(side)]) for side in SIDES}
     sym = {p: symmetry(p, summary["left"][p], summary["right"][p], s.si_flag_pct) for p in _SYM_PARAMS}
-    front: dict[str, Any] = {"note": "frontal measures need a front or back view"}
+    front = None
     if not lateral and segments:
         towards = segments[0].direction == "towards_camera"
-        front = frontal_measures(smooth, _lowpass(prep.world, fps, s), t, events, towards)
         rows = with_pelvic_drop(rows, smooth, t)
-        front["pelvic_drop_per_step"] = drop_series(rows)
+        front = replace(
+            frontal_measures(smooth, _lowpass(prep.world, fps, s), t, events, towards),
+            per_step=drop_series(rows),
+        )
     return GaitResult(
         subject=choice.to_dict(),
         view=_final_view(view, lateral, segments),

@@ -4,6 +4,7 @@ progression (front/back views), per step and per side."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -68,32 +69,57 @@ def segment_contacts(
     return out
 
 
+@dataclass(frozen=True)
+class FrontalMeasures:
+    """What a front or back view adds: pelvic drop and foot progression per side, step width.
+
+    Attributes
+    ----------
+    pelvic_drop_deg, foot_progression_deg : dict of {"left", "right"} -> Stat
+        Per stance: peak hip-line angle towards the swing side (positive = the opposite
+        side drops, level camera assumed); toe-out angle (positive = toes out, estimate).
+    step_width_px : Stat
+        Sideways heel-to-heel distance at successive heel strikes.
+    per_step : list of dict
+        Each step's pelvic drop (side, heel strike time, drop).
+    """
+
+    pelvic_drop_deg: dict[str, Stat]
+    foot_progression_deg: dict[str, Stat]
+    step_width_px: Stat
+    per_step: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """result.json's ``frontal`` section."""
+        return {
+            "pelvic_drop_deg": {k: v.to_dict(2) for k, v in self.pelvic_drop_deg.items()},
+            "foot_progression_deg": {k: v.to_dict(1) for k, v in self.foot_progression_deg.items()},
+            "step_width_px": self.step_width_px.to_dict(1),
+            "conventions": "pelvic drop: peak hip-line angle towards the swing side during each stance, "
+            "positive = opposite side drops, level camera assumed; "
+            "foot progression: toes out positive (estimate)",
+            "pelvic_drop_per_step": self.per_step,
+        }
+
+
 def frontal_measures(
     xy: np.ndarray, world: np.ndarray, time_s: np.ndarray, events: list[GaitEvent], towards: bool
-) -> dict:
-    """Pelvic drop, foot progression and step width of a front or back view walk (``frontal``)."""
+) -> FrontalMeasures:
+    """Pelvic drop, foot progression and step width of a front or back view walk."""
     obl = frontal.obliquity_deg(xy[:, L.LEFT_HIP], xy[:, L.RIGHT_HIP])
     drop, prog = {}, {}
     for side, sign in ((Side.LEFT, 1.0), (Side.RIGHT, -1.0)):
         st = stances(events, side)
-        drop[str(side)] = frontal.pelvic_drop(obl, time_s, loading_windows(events, side), sign).to_dict(2)
+        drop[str(side)] = frontal.pelvic_drop(obl, time_s, loading_windows(events, side), sign)
         prog[str(side)] = frontal.foot_progression(
             world[:, HEEL[side]], world[:, TOE[side]], time_s, st, sign, towards
-        ).to_dict(1)
+        )
     strikes = []
     for e in events:
         if e.kind == HEEL_STRIKE:
             x = float(np.interp(e.time_s, time_s, xy[:, HEEL[e.side], 0]))
             strikes.append((e.time_s, str(e.side), x))
-    widths = frontal.step_widths_px(strikes)
-    return {
-        "pelvic_drop_deg": drop,
-        "foot_progression_deg": prog,
-        "step_width_px": Stat.of(widths).to_dict(1),
-        "conventions": "pelvic drop: peak hip-line angle towards the swing side during each stance, "
-        "positive = opposite side drops, level camera assumed; "
-        "foot progression: toes out positive (estimate)",
-    }
+    return FrontalMeasures(drop, prog, Stat.of(frontal.step_widths_px(strikes)))
 
 
 def step_lengths(xy: np.ndarray, time_s: np.ndarray, events: list[GaitEvent], px_per_m: float | None) -> dict:

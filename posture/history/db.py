@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from posture.core.result import CheckResult
 from posture.errors import InputError
 
 #: Each entry upgrades the schema by one version (``PRAGMA user_version`` counts them).
@@ -74,6 +75,11 @@ MIGRATIONS: tuple[str, ...] = (
         seconds REAL,
         finished_at TEXT NOT NULL
     );
+    """,
+    # 2: one name per walking measure, as the check declares it (result documents of schema 2)
+    """
+    UPDATE measures SET name = name || '_pct' WHERE name LIKE '%\\_si' ESCAPE '\\';
+    UPDATE measures SET name = 'heel_strike_share' WHERE name = 'heel_strike_pct';
     """,
 )
 
@@ -318,8 +324,7 @@ class HistoryDB:
                 )  # fmt: skip
         client_id = self._client_id(con, name)
         settings = document.get("provenance", {}).get("settings", {})
-        view = document.get("view")
-        view = view.get("view") if isinstance(view, dict) else view
+        view = str(CheckResult.from_document(document).view)
         row = con.execute(
             "SELECT id FROM sessions WHERE client_id = ? AND kind = ? AND source_sha256 = ?",
             (client_id, kind, source_sha256),

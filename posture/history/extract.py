@@ -1,128 +1,45 @@
 """What goes into the history from a result document: measures, content hash, the date taken.
 
-Photo checks store every measure with a value, as reported (the uncertainty is the
-check's own). Walking analyses store per-side means with their standard error
-(SD / sqrt(n)) as the uncertainty, the symmetry indices, the foot-strike summary and,
-from front or back views, the frontal measures.
+Both checks store every measure with a value, as the check declared it (quantity,
+side, unit) with its own uncertainty: the standing check's combined estimates, the
+walking check's per-side means with their standard error, symmetry indices, contact
+pattern and, from front or back views, the frontal measures.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import struct
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from posture.core.result import CheckResult
 from posture.history.db import MeasureRow
 
-_SIDES = ("left", "right")
 _CHUNK = 1 << 20
 #: Seconds from 1904-01-01 (QuickTime/MP4 epoch) to 1970-01-01.
 _MP4_EPOCH = 2082844800
 
 
 def measures_of(document: Mapping[str, Any]) -> list[MeasureRow]:
-    """The measures of a photo or gait result document, ready to store."""
-    kind = document.get("kind")
-    if kind == "photo":
-        return _photo_measures(document)
-    if kind == "gait":
-        return _gait_measures(document)
-    raise ValueError(f"expected a result document of kind 'photo' or 'gait', got {kind!r}")
+    """The measures of a photo or gait result document that have a value, ready to store.
 
+    Each is stored under its quantity and side as the check declared them
+    (:class:`~posture.core.result.CheckResult`), with its own uncertainty.
 
-def _split_side(name: str) -> tuple[str, str | None]:
-    for side in _SIDES:
-        if name.endswith(f"_{side}"):
-            return name[: -len(side) - 1], side
-    return name, None
-
-
-def _finite(x: object) -> float | None:
-    if isinstance(x, int | float) and math.isfinite(x):
-        return float(x)
-    return None
-
-
-def _photo_measures(document: Mapping[str, Any]) -> list[MeasureRow]:
-    rows = []
-    for full, m in document.get("measures", {}).items():
-        value = _finite(m.get("value"))
-        if value is None:
-            continue
-        name, side = _split_side(full)
-        rows.append(MeasureRow(name, side, value, m.get("unit", ""), _finite(m.get("uncertainty"))))
-    return rows
-
-
-def _unit_of(param: str) -> str:
-    for suffix, unit in (("_pct", "%"), ("_s", "s"), ("_m", "m"), ("_deg", "deg"), ("_px", "px")):
-        if param.endswith(suffix):
-            return unit
-    return ""
-
-
-def _stat_row(name: str, side: str | None, stat: object, unit: str) -> MeasureRow | None:
-    """A row from ``{"mean", "sd", "n"}``: the mean with its standard error."""
-    if not isinstance(stat, Mapping):
-        return None
-    mean, sd, n = _finite(stat.get("mean")), _finite(stat.get("sd")), stat.get("n") or 0
-    if mean is None or n < 1:
-        return None
-    se = sd / math.sqrt(n) if sd is not None and n > 1 else None
-    return MeasureRow(name, side, mean, unit, se)
-
-
-def _gait_measures(document: Mapping[str, Any]) -> list[MeasureRow]:
-    spatio = document.get("spatiotemporal", {})
-    rows = [_stat_row("cadence_spm", None, spatio.get("cadence_spm"), "steps/min")]
-    speed = _finite(spatio.get("speed_m_s"))
-    if speed is not None:
-        rows.append(MeasureRow("speed_m_s", None, speed, "m/s", None))
-    for side in _SIDES:
-        for param, stat in spatio.get(side, {}).items():
-            rows.append(_stat_row(param, side, stat, _unit_of(param)))
-    rows.extend(_symmetry_rows(document.get("symmetry", {}), spatio))
-    rows.extend(_foot_rows(document.get("foot_strike", {})))
-    rows.extend(_frontal_rows(document.get("frontal", {})))
-    return [r for r in rows if r is not None]
-
-
-def _symmetry_rows(symmetry: Mapping[str, Any], spatio: Mapping[str, Any]) -> Iterable[MeasureRow]:
-    for param, sym in symmetry.items():
-        si = _finite(sym.get("si_pct")) if isinstance(sym, Mapping) else None
-        if si is None:
-            continue
-        counts = [spatio.get(side, {}).get(param, {}).get("n") or 0 for side in _SIDES]
-        sd = _finite(sym.get("si_sd_pct"))
-        se = sd / math.sqrt(min(counts)) if sd is not None and min(counts) > 1 else None
-        yield MeasureRow(f"{param.removesuffix('_s')}_si", None, si, "%", se)
-
-
-def _foot_rows(foot: Mapping[str, Any]) -> Iterable[MeasureRow | None]:
-    for side in _SIDES:
-        summary = foot.get(side)
-        if not isinstance(summary, Mapping) or not summary.get("n"):
-            continue
-        heel = _finite(summary.get("heel_pct"))
-        if heel is not None:
-            yield MeasureRow("heel_strike_pct", side, heel, "%", None)
-        yield _stat_row("foot_angle_at_contact_deg", side, summary.get("foot_angle_at_contact_deg"), "deg")
-        yield _stat_row("roll_through_s", side, summary.get("roll_through_s"), "s")
-
-
-def _frontal_rows(frontal: Mapping[str, Any]) -> Iterable[MeasureRow | None]:
-    for name in ("pelvic_drop_deg", "foot_progression_deg"):
-        per_side = frontal.get(name)
-        if isinstance(per_side, Mapping):
-            for side in _SIDES:
-                yield _stat_row(name, side, per_side.get(side), "deg")
-    for name, stat in frontal.items():
-        if name.startswith("step_width"):
-            yield _stat_row(name, None, stat, _unit_of(name))
+    Raises
+    ------
+    ValueError
+        Not a result document of either check (see :meth:`CheckResult.from_document`).
+    """
+    check = CheckResult.from_document(document)
+    return [
+        MeasureRow(m.quantity, None if m.side is None else str(m.side), float(m.value), m.unit, m.uncertainty)
+        for m in check.measures.values()
+        if m.known and m.value is not None
+    ]
 
 
 def content_hash(paths: Sequence[str | Path]) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import cv2
@@ -21,6 +21,7 @@ import numpy as np
 
 from posture.core.geometry import unroll
 from posture.core.measure import Measure
+from posture.core.result import CheckResult
 from posture.core.view import View
 from posture.pose.augment import Detector, MemoDetector, Variant, detect_augmented
 from posture.standing.clothing import MAX_HEM_DEPTH, hem_depth
@@ -94,6 +95,10 @@ class StandingResult:
     #: Gates the picture failed that leave the measures standing but make findings unsafe (the arms
     #: do not hang, clothing covers the hips): short plain reasons; findings are withheld.
     protocol: list[str] = field(default_factory=list)
+
+    def check_result(self) -> CheckResult:
+        """The kind, view and measures, as both checks hand them on."""
+        return CheckResult("photo", self.view, self.view_reason, dict(self.measures))
 
 
 def _person_mask(variant: Variant, shape: tuple[int, ...]) -> np.ndarray | None:
@@ -508,14 +513,14 @@ def _set_obliquity(
         derived["hip_height_diff_mm"] = (mm, float(np.hypot(dmm, abs(mm) * scale.uncertainty_rel)))
     for name, (value, sd) in derived.items():
         old = measures[name]
-        measures[name] = Measure(name, float(value), old.unit, float(sd), old.meaning, note=note)
+        measures[name] = replace(old, value=float(value), uncertainty=float(sd), note=note)
 
 
 def _leave_out(measures: dict[str, Measure], names: Iterable[str], note: str) -> None:
     """Blank the measures ``names`` (in place), saying why in their note."""
     for name in names:
         old = measures[name]
-        measures[name] = Measure(name, None, old.unit, None, old.meaning, note=note)
+        measures[name] = replace(old, value=None, uncertainty=None, note=note)
 
 
 def _pelvic_tilt(pictures: list[Picture], view: View, roll_deg: float) -> Measure:
@@ -540,7 +545,7 @@ def _pelvic_tilt(pictures: list[Picture], view: View, roll_deg: float) -> Measur
     first = known[0]
     note = f"mean over {len(known)} pictures; {first.note}"
     mean = float(np.mean(values))
-    return Measure(first.name, mean, first.unit, first.uncertainty, first.meaning, True, note)
+    return replace(first, value=mean, note=note)
 
 
 def _roll_of(pic: Picture) -> RollEstimate:

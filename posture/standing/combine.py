@@ -12,12 +12,13 @@ does not make the model exact.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from posture.core.measure import Measure
 from posture.core.view import View
+from posture.data.skeleton import Side
 from posture.standing import landmarks as photo
 
 #: Smallest uncertainty reported, per unit (model error on synthetic bodies; see benchmarks/).
@@ -55,6 +56,8 @@ MEANINGS: dict[str, tuple[str, str]] = {
         "Lean of the shoulder-to-ear line from vertical; positive = head forward of the shoulder.",
     ),
 }
+#: The standing measures that belong to one side of the body.
+SIDE_OF: dict[str, Side] = {"knee_alignment_deg_left": Side.LEFT, "knee_alignment_deg_right": Side.RIGHT}
 
 Pose = np.ndarray  # (33, 2) px, roll-corrected, sides fixed
 PairedPoses = Sequence[Sequence[Pose]]  # per image: its variants, in mirror pairs
@@ -77,12 +80,14 @@ def combine(per_image: Sequence[Sequence[float]]) -> tuple[float, float, int]:
 
 def _measure(name: str, poses: PairedPoses, fn: Callable[[Pose], float], factor: float = 1.0) -> Measure:
     unit, meaning = MEANINGS[name]
+    side = SIDE_OF.get(name)
     value, spread, n = combine([[fn(xy) * factor for xy in variants] for variants in poses])
     if n == 0:
-        return Measure(name, None, unit, None, meaning, note="the landmarks needed were not seen")
+        return Measure(name, None, unit, None, meaning, note="the landmarks needed were not seen", side=side)
     floor = FLOOR.get(unit, 0.0)
     uncertainty = max(spread if np.isfinite(spread) else floor, floor)
-    return Measure(name, value, unit, uncertainty, meaning, note=f"mean of {n} mirror-paired estimates")
+    note = f"mean of {n} mirror-paired estimates"
+    return Measure(name, value, unit, uncertainty, meaning, note=note, side=side)
 
 
 def _pct_hip(fn: Callable[[Pose], float]) -> Callable[[Pose], float]:
@@ -122,7 +127,7 @@ def _scaled(name: str, poses: PairedPoses, fn: Callable[[Pose], float], scale: S
         return m
     extra = abs(m.value) * scale.uncertainty_rel
     note = f"{m.note}; scale from {scale.method}"
-    return Measure(name, m.value, m.unit, float(np.hypot(m.uncertainty, extra)), m.meaning, note=note)
+    return replace(m, uncertainty=float(np.hypot(m.uncertainty, extra)), note=note)
 
 
 def sagittal_measures(poses: PairedPoses, view: View) -> dict[str, Measure]:

@@ -24,6 +24,7 @@ added in quadrature to the uncertainty.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from enum import StrEnum
 
 from posture.core.measure import Measure
@@ -138,10 +139,10 @@ def combine_measures(direct: dict[str, Measure], mirror: dict[str, Measure]) -> 
         uncs = [u for u in (d.uncertainty, None if m is None else m.uncertainty) if u is not None]
         if value is None:
             note = d.note or (m.note if m is not None else "")
-            out[name] = Measure(name, None, d.unit, None, d.meaning, d.estimate, note)
+            out[name] = replace(d, value=None, uncertainty=None, note=note)
             continue
         unc = math.sqrt(sum(u * u for u in uncs) / len(uncs) + gap * gap) if uncs else None
         base = d.note if d.value is not None or m is None else m.note
         note = f"{base}; picture and mirror image combined (they differ by {2 * gap:.2f} {d.unit})"
-        out[name] = Measure(name, value, d.unit, unc, d.meaning, d.estimate, note.lstrip("; "))
+        out[name] = replace(d, value=value, uncertainty=unc, note=note.lstrip("; "))
     return out

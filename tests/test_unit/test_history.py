@@ -16,58 +16,94 @@ from posture.history.extract import content_hash, date_taken, measures_of
 from posture.history.store import export_text, store_result
 
 PHOTO = {
+    "schema_version": 2,
     "kind": "photo",
     "view": "front",
     "measures": {
         "pelvic_obliquity_deg": {"value": 2.5, "unit": "deg", "uncertainty": 0.5},
-        "knee_alignment_deg_left": {"value": 3.0, "unit": "deg", "uncertainty": 1.0},
+        "knee_alignment_deg_left": {"value": 3.0, "unit": "deg", "uncertainty": 1.0, "side": "left"},
         "hip_height_diff_mm": {"value": None, "unit": "mm", "uncertainty": None},
     },
     "findings": [{"id": "left_hip_higher", "title": "Left hip higher", "severity": "mild"}],
     "recommendations": [],
     "provenance": {"posture_version": "0.1.0", "settings": {"view": None}},
 }
-GAIT = {
-    "kind": "gait",
-    "view": {"view": "side"},
-    "spatiotemporal": {
-        "cadence_spm": {"mean": 110.0, "sd": 4.0, "n": 4},
-        "speed_m_s": 1.2,
-        "left": {
-            "stance_pct": {"mean": 62.0, "sd": 2.0, "n": 4},
-            "step_time_s": {"mean": 0.5, "sd": 0, "n": 1},
-        },
-        "right": {"stance_pct": {"mean": 60.0, "sd": 1.0, "n": 3}},
-    },
-    "symmetry": {"stance_pct": {"si_pct": -3.3, "si_sd_pct": 3.0}},
-    "foot_strike": {
-        "left": {"n": 4, "heel_pct": 100.0, "foot_angle_at_contact_deg": {"mean": 15, "sd": 2, "n": 4}}
-    },
-    "frontal": {"note": "needs a front view"},
-    "provenance": {"posture_version": "0.1.0", "settings": {}},
-}
+
+
+def _gait_document(**kwargs) -> dict:
+    """A real walking check's result document (planted feet, no model)."""
+    from posture.gait import analyse_gait
+    from tests.conftest import planted_walk
+
+    seq, _ = planted_walk(**kwargs)
+    result = analyse_gait(seq, height_cm=170)
+    doc = {"schema_version": 2, **result.check_result().to_document(), **result.to_dict()}
+    return {**doc, "provenance": {"posture_version": "0.1.0", "settings": {}}}
+
+
+GAIT = _gait_document()
 
 
 def _rows(doc):
     return {r.key: r for r in measures_of(doc)}
 
 
-def test_photo_measures_keep_values_and_split_sides():
+def test_photo_measures_keep_values_and_their_declared_sides():
     rows = _rows(PHOTO)
     assert set(rows) == {"pelvic_obliquity_deg", "knee_alignment_deg (left)"}
     assert rows["knee_alignment_deg (left)"] == MeasureRow("knee_alignment_deg", "left", 3.0, "deg", 1.0)
 
 
-def test_gait_measures_are_means_with_standard_errors():
+def test_gait_measures_are_stored_as_the_check_declares_them():
+    from posture.core.result import CheckResult
+
+    check = CheckResult.from_document(GAIT)
     rows = _rows(GAIT)
-    assert rows["cadence_spm"].value == 110.0
-    assert rows["cadence_spm"].uncertainty == pytest.approx(4.0 / 2.0)
-    assert rows["stance_pct (right)"].uncertainty == pytest.approx(1.0 / 3**0.5)
-    assert rows["step_time_s (left)"].uncertainty is None  # one step: no spread to speak of
-    assert rows["speed_m_s"].unit == "m/s"
-    assert rows["stance_pct_si"].uncertainty == pytest.approx(3.0 / 3**0.5)  # fewer steps of the two sides
-    assert rows["heel_strike_pct (left)"].value == 100.0
-    assert rows["foot_angle_at_contact_deg (left)"].uncertainty == pytest.approx(1.0)
+    assert len(rows) == len(check.known()) > 20
+    stance = check.measures["stance_pct_left"]
+    assert rows["stance_pct (left)"] == MeasureRow(
+        "stance_pct", "left", stance.value, "%", stance.uncertainty
+    )
+    assert rows["cadence_spm"].unit == "steps/min" and rows["speed_m_s"].unit == "m/s"
+    assert rows["stance_time_si_pct"].side is None and rows["stance_time_si_pct"].unit == "%"
+    assert rows["heel_strike_share (right)"].value == check.measures["heel_strike_share_right"].value
+    assert rows["step_length_m (left)"].unit == "m"
+    assert "pelvic_drop_deg (left)" not in rows  # a side view has no pelvic drop
+
+
+def test_a_gait_document_of_schema_1_is_refused_with_the_reason():
+    with pytest.raises(ValueError, match="schema 1 has no measures"):
+        measures_of({"schema_version": 1, "kind": "gait", "view": {"view": "side"}})
+
+
+def test_the_migration_renames_the_walking_measures_of_older_databases(tmp_path):
+    path = tmp_path / "old.sqlite"
+    con = sqlite3.connect(path)
+    con.executescript(MIGRATIONS[0])
+    con.execute("INSERT INTO clients (name, created_at) VALUES ('Ann', 'x')")
+    con.execute(
+        "INSERT INTO sessions (client_id, kind, taken_at, taken_from, source, source_sha256, settings,"
+        " posture_version, result, stored_at) VALUES (1, 'gait', '2026-01-05T10:00:00', 'stated', 'a.mp4',"
+        " 'aa', '{}', '0.1.0', '{}', 'x')"
+    )
+    for name in ("stance_pct_si", "step_time_si", "heel_strike_pct", "cadence_spm", "stance_pct"):
+        con.execute(
+            "INSERT INTO measures (session_id, name, side, value, unit) VALUES (1, ?, NULL, 1.0, '%')",
+            (name,),
+        )
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    with HistoryDB(path) as db:
+        names = sorted(r["name"] for r in db.execute("SELECT name FROM measures"))
+        assert db.schema_version == len(MIGRATIONS) == 2
+    assert names == [
+        "cadence_spm",
+        "heel_strike_share",
+        "stance_pct",
+        "stance_pct_si_pct",
+        "step_time_si_pct",
+    ]
 
 
 def test_unknown_document_kind_is_refused():
