@@ -30,8 +30,8 @@ HEADLINE = {
         "knee_alignment_deg", "anterior_pelvic_tilt_deg", "trunk_lean_deg", "head_forward_deg",
     ),
     "gait": (
-        "cadence_spm", "speed_m_s", "stance_pct", "step_time_s", "step_length_m", "stance_time_si",
-        "step_time_si", "pelvic_drop_deg", "foot_angle_at_contact_deg",
+        "cadence_spm", "speed_m_s", "stance_pct", "step_time_s", "step_length_m", "stance_time_si_pct",
+        "step_time_si_pct", "pelvic_drop_deg", "foot_angle_at_contact_deg",
     ),
 }  # fmt: skip
 _KIND_TITLE = {"photo": "Standing checks", "gait": "Walking analyses"}

@@ -33,7 +33,7 @@ def test_result_sections_and_events_against_truth(side):
     sections = {"schema_version", "subject", "view", "walking_segments", "events", "spatiotemporal"}
     sections |= {"symmetry", "foot_strike", "frontal", "findings", "recommendations", "provenance"}
     assert sections <= set(doc), sections - set(doc)
-    assert doc["view"]["view"] == "side"
+    assert doc["view"] == "side"
     truth = json.loads((SAMPLES / "walk_side.truth.json").read_text())
     fps = truth["fps"]
     errors = []
@@ -198,7 +198,7 @@ def test_a_clip_stored_sideways_with_rotation_metadata_is_analysed_upright(tmp_p
     subprocess.run([*cmd, "-metadata:s:v:0", "rotate=270", str(tagged)], check=True)
     assert main(["gait", str(tagged), "--out", str(tmp_path / "o"), "--no-progress"]) == 0
     doc = json.loads((tmp_path / "o" / "result.json").read_text())
-    assert doc["provenance"]["image_size"] == [1280, 720] and doc["view"]["view"] == "side"
+    assert doc["provenance"]["image_size"] == [1280, 720] and doc["view"] == "side"
     _events_near_truth(doc, 3.5)
 
 

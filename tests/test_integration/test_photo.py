@@ -27,7 +27,7 @@ def test_outputs_are_written(front):
 
 def test_result_schema(front):
     doc = json.loads((front / "result.json").read_text())
-    assert doc["schema_version"] == 1 and doc["view"] == "front"
+    assert doc["schema_version"] == 2 and doc["view"] == "front"
     for name in ("pelvic_obliquity_deg", "hip_height_diff_mm", "hip_height_diff_px", "shoulder_tilt_deg",
                  "hip_height_diff_pct_hip_width", "lateral_pelvic_shift_mm", "leg_length_ratio",
                  "knee_alignment_deg_left", "knee_alignment_deg_right"):  # fmt: skip
