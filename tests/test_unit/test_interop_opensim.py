@@ -50,8 +50,10 @@ def read_trc_like_opensim(path: Path) -> tuple[dict[str, str], list[str], np.nda
 
 
 def read_mot(path: Path):
-    """Read an OpenSim storage file with pandas: (header dict, DataFrame)."""
-    import pandas as pd
+    """Read an OpenSim storage file with pandas: (header dict, DataFrame); skips without pandas."""
+    pd = pytest.importorskip(
+        "pandas", reason="pandas is in the research extra: pip install 'posture[research]'"
+    )
 
     lines = path.read_text().split("\n")
     end = lines.index("endheader")
@@ -64,7 +66,9 @@ def _markers(n_t: int = 5, n_k: int = 3) -> np.ndarray:
 
 
 def test_trc_read_by_trc_data_reader(tmp_path: Path) -> None:
-    trc = pytest.importorskip("trc", reason="trc-data-reader is in the research extra")
+    trc = pytest.importorskip(
+        "trc", reason="trc-data-reader is in the research extra: pip install 'posture[research]'"
+    )
     time_s, markers = np.arange(5) / 30.0, _markers()
     path = write_trc(tmp_path / "m.trc", time_s, markers, ["left_hip", "left_knee", "nose"], fps=30.0)
     data = trc.TRCData()
@@ -99,7 +103,6 @@ def test_trc_refuses_bad_shapes_and_names(tmp_path: Path) -> None:
 
 
 def test_mot_header_and_values(tmp_path: Path) -> None:
-    pytest.importorskip("pandas", reason="pandas is in the research extra")
     time_s = np.arange(4) / 50.0
     knee = np.array([5.0, 12.5, np.nan, -3.25])
     path = write_mot(tmp_path / "a.mot", time_s, {"left_knee_flexion": knee, "trunk": np.full(4, 88.0)})
