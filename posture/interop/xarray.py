@@ -147,9 +147,9 @@ def _track_ids(ds: xr.Dataset) -> np.ndarray:
     if "track_id" in ds.coords:
         return np.asarray(ds["track_id"].values, dtype=np.int64)
     names = [str(n) for n in ds["individuals"].values]
-    numbers = [re.search(r"(\d+)$", n) for n in names]
-    if all(numbers) and len({m.group(1) for m in numbers}) == len(names):
-        return np.array([int(m.group(1)) for m in numbers], dtype=np.int64)
+    numbers = [m.group(1) for n in names if (m := re.search(r"(\d+)$", n))]
+    if len(set(numbers)) == len(names):
+        return np.array([int(m) for m in numbers], dtype=np.int64)
     return np.arange(len(names), dtype=np.int64)
 
 

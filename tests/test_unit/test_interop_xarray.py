@@ -172,3 +172,16 @@ def test_movement_accepts_and_processes_our_dataset() -> None:
     dlc = save_poses.to_dlc_style_df(ds, split_individuals=False)
     hip_x = dlc.xs(("id_4", "left_hip", "x"), level=("individuals", "bodyparts", "coords"), axis=1)
     np.testing.assert_array_equal(hip_x.to_numpy().ravel(), seq.xy_px[:, 0, Landmark.LEFT_HIP, 0])
+
+
+def test_track_ids_from_names_or_in_order() -> None:
+    def ids(names: list[str]) -> list[int]:
+        ds = xr.Dataset(
+            {"position": (POSES_DIMS, np.zeros((1, 2, 1, len(names))))},
+            coords={"time": [0.0], "space": ["x", "y"], "keypoints": ["nose"], "individuals": names},
+        )
+        return from_xarray(ds).track_id.tolist()
+
+    assert ids(["id_7", "individual_2"]) == [7, 2]
+    assert ids(["mouse", "rat"]) == [0, 1]
+    assert ids(["a1", "b1"]) == [0, 1]  # the same number twice: not ids
