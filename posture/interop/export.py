@@ -1,14 +1,16 @@
 """Export one walker's side-view walk for research tools: angle tables, OpenSim markers and angles.
 
-Wiring into the CLI (``posture gait ... --export angles,trc,mot``): after the
-walk is analysed, call::
+Wiring into the CLI (``posture gait ... --export angles,trc,mot``): in
+``posture.commands.gait._write_gait_files``, with ``out`` the staged folder::
 
     from posture.interop.export import export_walk
-    paths = export_walk(out_dir, seq.person(subject_track_id), result.events,
-                        segments=result.segments, fps=result.fps,
-                        formats=options.export)
+    export_walk(out / "export", seq.person(result.subject["track_id"]), result.events,
+                segments=result.segments, fps=result.fps, formats=opts.export)
 
-inside the command's staged output folder. It needs only numpy (no extra).
+(``opts.export`` a tuple of names from :data:`FORMATS`; pass
+``px_per_m=result.scale_px_per_m`` for image-based markers instead of world
+ones). It needs only numpy (no extra). The angles come from the raw landmarks
+of ``seq``, not from the gait analysis' conditioned foot tracks.
 Outputs, by format name:
 
 - ``angles``: ``angles.csv`` (``time_s`` and ``<angle>_deg`` per frame, see
