@@ -19,7 +19,7 @@ $(CORE): pyproject.toml | $(BIN)/python
 
 # Everything: tests, linters and the synthetic body model (PyTorch, CPU build).
 $(STAMP): $(CORE)
-	$(PY) -m pip install --quiet -e '.[dev,synth,cluster]'
+	$(PY) -m pip install --quiet -e '.[dev,synth,cluster,research]'
 	touch $(STAMP)
 
 install: $(CORE)  ## create .venv and install the package
