@@ -6,7 +6,7 @@ The public API::
     seq = posture.load_pose("samples/stand_front_level.png")   # -> PoseSequence
     check = posture.check_standing("samples/stand_front_hipdrop.png", height_cm=170)  # -> StandingCheck
     walk = posture.analyse_walk("samples/walk_side.mp4", height_cm=175)  # -> WalkAnalysis
-    with posture.open_history("clients.sqlite") as db:                  # -> HistoryDB
+    with posture.open_history("clients.sqlite") as db:                  # -> History
         db.add(check, "Ann", taken_at=datetime(2026, 1, 5))
 
 Names are imported on first use, so ``import posture`` stays light.
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "History",
     "HistoryDB",
     "Landmark",
     "PoseSequence",
@@ -41,12 +42,14 @@ if TYPE_CHECKING:
     from posture.data.skeleton import SIDE_PAIRS, Landmark, Side
     from posture.data.tracking import select_subject
     from posture.errors import PostureError
-    from posture.history.db import HistoryDB, open_history
+    from posture.history.db import HistoryDB
+    from posture.history.facade import History, open_history
     from posture.pose.run import load_pose
 
 _LAZY = {
+    "History": "posture.history.facade",
     "HistoryDB": "posture.history.db",
-    "open_history": "posture.history.db",
+    "open_history": "posture.history.facade",
     "PoseSequence": "posture.data.sequence",
     "Landmark": "posture.data.skeleton",
     "Side": "posture.data.skeleton",

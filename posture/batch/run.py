@@ -26,9 +26,9 @@ from posture.batch.work import WORK_PREFIX
 from posture.commands.history import client_slug, history_errors, unique_slugs
 from posture.errors import InputError
 from posture.gait.settings import GaitSettings
-from posture.history.db import HistoryDB
-from posture.history.extract import date_taken, measures_of
+from posture.history.db import HistoryDB, JobRecord
 from posture.history.report import write_history
+from posture.history.store import store_result
 from posture.io.atomic import STAGING_MARK, check_writable
 
 UNASSIGNED = "_no_client"
@@ -85,10 +85,9 @@ def _unique(jobs: Sequence[Job]) -> tuple[list[Job], list[Skipped]]:
 
 
 def _done_before(db: HistoryDB, job: Job) -> Row | None:
-    rows = db.execute("SELECT * FROM batch_jobs WHERE job_key = ? AND status = 'done'", (job.key,))
-    if not rows or not rows[0]["out_dir"] or not (Path(rows[0]["out_dir"]) / "report.html").is_file():
+    r = db.finished_job(job.key)
+    if r is None or not r["out_dir"] or not (Path(r["out_dir"]) / "report.html").is_file():
         return None
-    r = rows[0]
     return Row("skipped", job.client, job.kind, job.path, json.loads(r["headline"] or "{}"), r["seconds"],
                "done in an earlier run", str(Path(r["out_dir"]) / "report.html"))  # fmt: skip
 
@@ -102,20 +101,15 @@ def _store(db: HistoryDB, job: Job, outcome: dict[str, Any]) -> Row:
     with db.transaction() as con:
         session_id = None
         if done and job.client is not None:
-            when, origin = date_taken(job.path)
-            session_id = db.store(
-                client=job.client, kind=job.kind, document=document, measures=measures_of(document),
-                source=str(Path(job.path).resolve()), source_sha256=job.sha256, taken_at=when,
-                taken_from=origin, report_path=str(Path(report).resolve()) if report else None, con=con,
-            ).session_id  # fmt: skip
-        con.execute(
-            "INSERT OR REPLACE INTO batch_jobs (job_key, source, source_sha256, client, kind, status, reason,"
-            " out_dir, headline, session_id, seconds, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " datetime('now', 'localtime'))",
-            (job.key, str(Path(job.path).resolve()), job.sha256, job.client, job.kind,
-             "done" if done else "failed", outcome.get("reason"), outcome["out_dir"] if done else None,
-             json.dumps(head), session_id, outcome.get("seconds")),
-        )  # fmt: skip
+            stored = store_result(
+                db, document, job.client, [job.path], report, source_sha256=job.sha256, con=con
+            )
+            session_id = stored.session_id
+        db.record_job(con, JobRecord(
+            job.key, str(Path(job.path).resolve()), job.sha256, job.client, job.kind,
+            "done" if done else "failed", outcome.get("reason"), outcome["out_dir"] if done else None,
+            head, session_id, outcome.get("seconds"),
+        ))  # fmt: skip
     return Row(outcome["status"], job.client, job.kind, job.path, head, outcome.get("seconds"),
                outcome.get("reason"), report)  # fmt: skip
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
-    "Change", "HistoryDB", "MeasureRow", "Series", "Session", "compare", "default_db_path",
-    "export_text", "load_series", "store_result", "write_history",
+    "Change", "History", "HistoryDB", "open_history", "MeasureRow", "Series", "Session", "compare",
+    "default_db_path", "export_text", "load_series", "store_result", "write_history",
 ]  # fmt: skip
 
 _LAZY = {
     "Change": "compare", "Series": "compare", "compare": "compare", "load_series": "compare",
+    "History": "facade", "open_history": "facade",
     "HistoryDB": "db", "MeasureRow": "db", "Session": "db", "default_db_path": "db",
     "write_history": "report", "export_text": "store", "store_result": "store",
 }  # fmt: skip

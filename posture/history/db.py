@@ -23,7 +23,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from posture.core.result import CheckResult
 from posture.errors import InputError
 
 #: Each entry upgrades the schema by one version (``PRAGMA user_version`` counts them).
@@ -132,6 +131,23 @@ class ClientSummary:
 
 
 @dataclass(frozen=True)
+class JobRecord:
+    """How one batch job ended (a row of ``batch_jobs``)."""
+
+    key: str
+    source: str
+    source_sha256: str
+    client: str | None
+    kind: str
+    status: str
+    reason: str | None
+    out_dir: str | None
+    headline: dict[str, Any]
+    session_id: int | None
+    seconds: float | None
+
+
+@dataclass(frozen=True)
 class Stored:
     """What :meth:`HistoryDB.store` did: the session id and whether it replaced an earlier one."""
 
@@ -155,14 +171,6 @@ def default_db_path() -> Path:
     else:
         base = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
     return base / "posture" / "history.sqlite"
-
-
-def open_history(path: str | Path | None = None, create: bool = True) -> HistoryDB:
-    """Open (or create) the history database; ``None`` = :func:`default_db_path`. Close it when done.
-
-    ``create=False`` refuses a missing file instead of creating it (for reading only).
-    """
-    return HistoryDB(path, create)
 
 
 def check_client_name(name: str) -> str:
@@ -308,6 +316,7 @@ class HistoryDB:
         taken_at: datetime,
         taken_from: str,
         report_path: str | None = None,
+        view: str | None = None,
         con: sqlite3.Connection | None = None,
     ) -> Stored:
         """Store one session with its measures; replace an earlier one of the same source.
@@ -320,11 +329,10 @@ class HistoryDB:
                 return self.store(
                     client=name, kind=kind, document=document, measures=measures, source=source,
                     source_sha256=source_sha256, taken_at=taken_at, taken_from=taken_from,
-                    report_path=report_path, con=own,
+                    report_path=report_path, view=view, con=own,
                 )  # fmt: skip
         client_id = self._client_id(con, name)
         settings = document.get("provenance", {}).get("settings", {})
-        view = str(CheckResult.from_document(document).view)
         row = con.execute(
             "SELECT id FROM sessions WHERE client_id = ? AND kind = ? AND source_sha256 = ?",
             (client_id, kind, source_sha256),
@@ -428,37 +436,22 @@ class HistoryDB:
             raise KeyError(session_id)
         return dict(json.loads(row["result"]))
 
-    # --- the Python API's conveniences --------------------------------------------------
+    # --- batch runs ------------------------------------------------------------------------
 
-    def add(
-        self, result: Any, client: str, *, sources: Sequence[str | Path] | None = None,
-        taken_at: datetime | None = None,
-    ) -> Stored:  # fmt: skip
-        """Store a check for ``client``: a :class:`posture.StandingCheck`, a :class:`posture.WalkAnalysis`
-        or a result document (dict). ``sources`` default to the document's inputs."""
-        from posture.history.store import store_result
+    def finished_job(self, job_key: str) -> sqlite3.Row | None:
+        """The record of a batch job with this key that finished, or ``None``."""
+        rows = self.execute("SELECT * FROM batch_jobs WHERE job_key = ? AND status = 'done'", (job_key,))
+        return rows[0] if rows else None
 
-        document = result if isinstance(result, dict) else result.doc
-        report = getattr(result, "report_path", None)
-        return store_result(self, document, client, list(sources or document["inputs"]), report, taken_at)
-
-    def series(self, client: str) -> list[Any]:
-        """Every measure of the client over the sessions (:class:`posture.history.Series`)."""
-        from posture.history.compare import load_series
-
-        return load_series(self, client)[1]
-
-    def changes(self, client: str, baseline: datetime | None = None) -> list[Any]:
-        """Then against now for every measure (:class:`posture.history.Change`)."""
-        from posture.history.compare import compare
-
-        return compare(self.series(client), baseline)
-
-    def write_report(self, client: str, out: str | Path, baseline: datetime | None = None) -> Path:
-        """Write ``out/history.html``; return its path."""
-        from posture.history.report import write_history
-
-        return write_history(self, check_client_name(client), Path(out), baseline)
+    def record_job(self, con: sqlite3.Connection, job: JobRecord) -> None:
+        """Record how a batch job ended, inside the caller's transaction ``con``."""
+        con.execute(
+            "INSERT OR REPLACE INTO batch_jobs (job_key, source, source_sha256, client, kind, status, reason,"
+            " out_dir, headline, session_id, seconds, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " datetime('now', 'localtime'))",
+            (job.key, job.source, job.source_sha256, job.client, job.kind, job.status, job.reason,
+             job.out_dir, json.dumps(job.headline), job.session_id, job.seconds),
+        )  # fmt: skip
 
     def integrity_check(self) -> str:
         """SQLite's ``PRAGMA integrity_check`` answer (``ok`` when sound)."""

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from posture.core.result import CheckResult
 from posture.history.db import HistoryDB, Stored
 from posture.history.extract import content_hash, date_taken, measures_of
 from posture.io.csvcells import safe_row
@@ -22,12 +24,16 @@ def store_result(
     sources: Sequence[str | Path],
     report_path: str | Path | None = None,
     taken_at: datetime | None = None,
+    *,
+    source_sha256: str | None = None,
+    con: sqlite3.Connection | None = None,
 ) -> Stored:
     """Store a photo or gait result document as one session of ``client``.
 
     The session date is ``taken_at`` when given ("stated"), else the first source's
     metadata, else its file time. The same sources stored again for the same client
-    replace the earlier session.
+    replace the earlier session. ``source_sha256``: the sources' content hash when the
+    caller has it already; ``con``: a transaction the caller holds.
     """
     if taken_at is not None:
         when, origin = taken_at, "stated"
@@ -39,10 +45,12 @@ def store_result(
         document=document,
         measures=measures_of(document),
         source=", ".join(str(Path(s).resolve()) for s in sources),
-        source_sha256=content_hash(sources),
+        source_sha256=source_sha256 or content_hash(sources),
         taken_at=when,
         taken_from=origin,
         report_path=None if report_path is None else str(Path(report_path).resolve()),
+        view=str(CheckResult.from_document(document).view),
+        con=con,
     )
 
 
