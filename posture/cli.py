@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     ga.add_argument("--model", help="a .task file, or a name in models/")
     ga.add_argument("--out", type=Path, help="output folder (default: out/gait/<video name>)")
     ga.add_argument("--no-progress", action="store_true", help="hide the progress bars")
+    ga.add_argument(
+        "--export", choices=["trc"], help="also write markers.trc and angles.mot for OpenSim (side views)"
+    )
     _history_options(ga)
     _history_parsers(sub)
     lv = sub.add_parser("live", help="camera check: skeleton, hip and shoulder lines; bursts and walks")
@@ -182,7 +185,7 @@ def _history_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_gait(args: argparse.Namespace) -> int:
-    from posture.commands.gait import OUTPUT_FILES, GaitOptions, gait_summary, run_gait
+    from posture.commands.gait import ALL_FILES, GaitOptions, gait_summary, run_gait
 
     out = args.out or _default_out(args.video, "gait", _client_name(args.client))
     opts = GaitOptions(
@@ -195,11 +198,12 @@ def _cmd_gait(args: argparse.Namespace) -> int:
         model=args.model,
         progress=not args.no_progress,
         settings=_gait_settings(args),
+        export=(args.export,) if args.export else (),
     )
     taken_at = _history_checks(args, "gait", [opts.input], out)
     existed = out.exists()
     doc = run_gait(opts)
-    stored = _store(args, doc, [opts.input], out, taken_at, (OUTPUT_FILES, existed))
+    stored = _store(args, doc, [opts.input], out, taken_at, (ALL_FILES, existed))
     print("\n".join(gait_summary(doc, opts)))
     if stored:
         print(stored)

@@ -25,20 +25,29 @@ from posture.core.result import SCHEMA_VERSION
 from posture.data.sequence import PoseSequence
 from posture.errors import InputError
 from posture.findings import Finding, Knowledge, Recommendation, evaluate, load_knowledge, recommend
-from posture.gait.check import VIEWS, analyse_gait
+from posture.gait.check import VIEWS, analyse_gait, subject_landmarks
 from posture.gait.recover import track_walker
 from posture.gait.result import GaitResult
 from posture.gait.settings import GaitSettings
+from posture.interop.export import export_walk, side_cycles, walk_angles
 from posture.io.atomic import atomic_open, staged_folder
 from posture.pose.bundle import resolve_model
 from posture.pose.landmarker import PoseOptions
 from posture.pose.run import FrameHook
 from posture.report.html import render_report, write_report
-from posture.report.plots import plot_foot_trajectories, plot_step_series
+from posture.report.plots import plot_angle_cycles, plot_foot_trajectories, plot_step_series
 from posture.sources.video import VideoSource, check_frame_timing, frame_times, frame_timing, open_source
 
 #: The files :func:`write_gait` writes.
 OUTPUT_FILES = ("result.json", "steps.csv", "overlay.mp4", "feet.png", "steps.png", "report.html")
+#: Written for side views with events: joint angles per frame and over the gait cycle, and their plot.
+ANGLE_FILES = ("angles.csv", "angle_cycles.csv", "angles.png")
+#: Written with ``--export trc``: the walker's landmarks for OpenSim and the angles as a storage file.
+EXPORT_FILES = ("markers.trc", "angles.mot")
+#: Every file a run may write (removed again when storing the session fails).
+ALL_FILES = OUTPUT_FILES + ANGLE_FILES + EXPORT_FILES
+#: What ``--export`` can add.
+EXPORTS = ("trc",)
 STEP_COLUMNS = (
     "side", "heel_strike_s", "toe_off_s", "next_heel_strike_s", "step_time_s", "stride_time_s", "stance_s",
     "swing_s", "double_support_s", "stance_pct", "step_length_m", "foot_strike", "foot_angle_deg",
@@ -62,6 +71,8 @@ class GaitOptions:
     on_frame: FrameHook | None = None
     #: Every setting of the walking check (``[gait.settings]`` of a configuration file).
     settings: GaitSettings = field(default_factory=GaitSettings)
+    #: Extra research files (:data:`EXPORTS`): ``trc`` writes markers.trc and angles.mot.
+    export: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,8 @@ class GaitAnalysis:
     recommendations: list[Recommendation]
     knowledge: Knowledge
     doc: dict[str, Any]
+    settings: GaitSettings = field(default_factory=GaitSettings)
+    export: tuple[str, ...] = ()
 
 
 def _track(opts: GaitOptions) -> PoseSequence:
@@ -107,6 +120,9 @@ def analyse_video(opts: GaitOptions) -> GaitAnalysis:
     check_height_cm(opts.height_cm)
     if opts.view not in VIEWS:
         raise InputError(f"view must be one of {', '.join(VIEWS)}, not {opts.view!r}")
+    unknown = [e for e in opts.export if e not in EXPORTS]
+    if unknown:
+        raise InputError(f"--export {unknown[0]!r}: expected one of {', '.join(EXPORTS)}")
     if opts.out is not None:
         check_out_dir(opts.out)
     seq = _track(opts)
@@ -123,7 +139,18 @@ def analyse_video(opts: GaitOptions) -> GaitAnalysis:
     findings = evaluate(measures, knowledge)
     recommendations = recommend(findings, knowledge)
     doc = _document(result, opts, seq, findings, recommendations)
-    return GaitAnalysis(opts.input, seq, result, measures, findings, recommendations, knowledge, doc)
+    return GaitAnalysis(
+        opts.input,
+        seq,
+        result,
+        measures,
+        findings,
+        recommendations,
+        knowledge,
+        doc,
+        opts.settings,
+        opts.export,
+    )
 
 
 def write_gait(analysis: GaitAnalysis, out: Path, progress: bool = False) -> list[Path]:
@@ -135,12 +162,13 @@ def write_gait(analysis: GaitAnalysis, out: Path, progress: bool = False) -> lis
     """
     with staged_folder(out) as stage:
         _write_gait_files(analysis, stage, progress)
-    return [out / name for name in OUTPUT_FILES]
+    return [out / name for name in ALL_FILES if (out / name).is_file()]
 
 
 def _write_gait_files(analysis: GaitAnalysis, out: Path, progress: bool) -> None:
     seq, result = analysis.sequence, analysis.result
     images = _plots(result, out, seq.image_size[1])
+    images += _angles(analysis, out)
     write_overlay(analysis.source, seq, result, out / "overlay.mp4", progress)
     _write_steps(result, out / "steps.csv")
     with atomic_open(out / "result.json") as handle:
@@ -158,6 +186,23 @@ def _write_gait_files(analysis: GaitAnalysis, out: Path, progress: bool) -> None
         warnings=[walker_line(result.subject)] + list(result.notes),
     )
     write_report(out / "report.html", html)
+
+
+def _angles(analysis: GaitAnalysis, out: Path) -> list[tuple[str, np.ndarray]]:
+    """Joint angles (side views with events): angles.csv, angle_cycles.csv, their plot, and with
+    ``--export trc`` markers.trc and angles.mot. Returns the plot for the report."""
+    result = analysis.result
+    if not result.view.is_side or not result.events:
+        return []
+    person = subject_landmarks(analysis.sequence, result, analysis.settings)
+    formats = ("angles", "cycles") + (("trc", "mot") if "trc" in analysis.export else ())
+    export_walk(out, person, result.events, segments=result.segments, fps=result.fps, formats=formats)
+    cycles = side_cycles(walk_angles(person, result.segments), person.time_s, result.events)
+    plot_angle_cycles(cycles, out / "angles.png")
+    caption = (
+        "Hip, knee and ankle angles over the gait cycle (heel strike to heel strike), left against right"
+    )
+    return [(caption, cv2.imread(str(out / "angles.png")))]
 
 
 def run_gait(opts: GaitOptions) -> dict[str, Any]:
@@ -192,9 +237,8 @@ def gait_summary(doc: dict[str, Any], opts: GaitOptions) -> list[str]:
     lines += [f"  not measured: {why}" for why in doc.get("footage", {}).get("not_enough_steps", {}).values()]
     lines += [f"  note: {note}" for note in doc.get("event_notes", []) if not note.startswith("not analysed")]
     if opts.out is not None:
-        lines.append(
-            f"  wrote {opts.out}/report.html, result.json, steps.csv, overlay.mp4, feet.png, steps.png"
-        )
+        written = [name for name in ALL_FILES if (opts.out / name).is_file() and name != "report.html"]
+        lines.append(f"  wrote {opts.out}/report.html, {', '.join(written)}")
     return lines
 
 

@@ -303,6 +303,27 @@ def _prepare(seq: PoseSequence, choice: WalkerChoice, view: str, s: GaitSettings
     )
 
 
+def subject_landmarks(
+    seq: PoseSequence, result: GaitResult, settings: GaitSettings | None = None
+) -> PoseSequence:
+    """The walker's own sequence with their landmarks conditioned as the check conditioned them:
+    low-confidence points removed, gaps up to ``max_gap_s`` filled, near/far leg swaps repaired
+    in each side-view walking segment and the zero-lag low-pass applied (for joint angles and
+    exports: the same signals the events were timed on)."""
+    s = settings or GaitSettings()
+    c = s.conditioning
+    person = seq.person(int(result.subject["track_id"]))
+    fps = float(seq.fps or 30.0)
+    xy = cond.mask_low_confidence(person.xy_px[:, 0], person.visibility[:, 0], c.min_visibility)
+    xy, _ = cond.fill_gaps(xy, seq.time_s, c.max_gap_s)
+    world, _ = cond.fill_gaps(person.world_m[:, 0], seq.time_s, c.max_gap_s)
+    smooth = _lowpass(xy, fps, s)
+    for seg in result.segments:
+        sl = slice(seg.start, seg.stop)
+        smooth[sl], _ = condition(xy[sl], person.z[sl, 0], fps, result.view.is_side, s)
+    return replace(person, xy_px=smooth[:, None], world_m=_lowpass(world, fps, s)[:, None])
+
+
 def _lowpass(values: np.ndarray, fps: float, s: GaitSettings) -> np.ndarray:
     """The zero-lag low-pass at the settings' cut-off (at most 0.2 x ``fps``)."""
     return cond.lowpass(values, fps, cond.default_cutoff_hz(fps, s.conditioning.cutoff_hz))

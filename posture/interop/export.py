@@ -92,9 +92,20 @@ def _frame_rate(seq: PoseSequence, fps: float | None) -> float:
     raise ValueError("a walk export needs a frame rate: pass fps")
 
 
-def _side_cycles(
+def walk_angles(seq: PoseSequence, segments: Sequence | None = None) -> dict[str, np.ndarray]:
+    """One person's sagittal angles per frame (:func:`~posture.gait.angles.compute_sagittal_angles`),
+    in the direction of travel of each segment (``None``: one direction read from the feet)."""
+    xy = seq.xy_px[:, 0]
+    direction = (
+        walking_direction(xy) if segments is None else direction_from_segments(list(segments), len(xy))
+    )
+    return compute_sagittal_angles(xy, direction)
+
+
+def side_cycles(
     angles: dict[str, np.ndarray], time_s: np.ndarray, events: Sequence[GaitEvent]
 ) -> dict[str, tuple[np.ndarray, np.ndarray, int]]:
+    """Each side's angles over that side's heel-strike-to-heel-strike cycles: (mean, SD, cycles)."""
     out = {}
     for side in (Side.LEFT, Side.RIGHT):
         strikes = [e.time_s for e in events if e.kind == HEEL_STRIKE and e.side == side]
@@ -146,13 +157,13 @@ def export_walk(
     direction = (
         walking_direction(xy) if segments is None else direction_from_segments(list(segments), len(xy))
     )
-    angles = compute_sagittal_angles(xy, direction)
+    angles = walk_angles(seq, segments)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {f: out / FILE_NAMES[f] for f in formats}
     writers = {
         "angles": lambda p: write_angles_csv(p, seq.time_s, angles),
-        "cycles": lambda p: write_cycles_csv(p, _side_cycles(angles, seq.time_s, events)),
+        "cycles": lambda p: write_cycles_csv(p, side_cycles(angles, seq.time_s, events)),
         "trc": lambda p: write_trc(p, seq.time_s, _markers(seq, direction, px_per_m), LABELS, rate),
         "mot": lambda p: write_mot(p, seq.time_s, angles),
     }

@@ -50,6 +50,34 @@ def plot_foot_trajectories(
     return _save(fig, path)
 
 
+def plot_angle_cycles(cycles: dict[str, tuple[np.ndarray, np.ndarray, int]], path: Path) -> Path:
+    """Hip, knee and ankle angles over the gait cycle (0-100 %, heel strike to heel strike), left
+    against right: each side's mean with a band of one SD across its cycles."""
+    joints = [("hip_flexion", "Hip flexion"), ("knee_flexion", "Knee flexion")]
+    joints.append(("ankle_dorsiflexion", "Ankle dorsiflexion"))
+    fig = Figure(figsize=(10, 3.6))
+    axes = fig.subplots(1, 3)
+    pct = np.linspace(0, 100, 101)
+    for ax, (joint, title) in zip(axes, joints, strict=True):
+        for side in ("left", "right"):
+            mean, sd, n = cycles.get(f"{side}_{joint}", (np.full(101, np.nan), np.full(101, np.nan), 0))
+            if n == 0:
+                continue
+            ax.plot(pct, mean, color=COLOURS[side], lw=1.6, label=f"{side} ({n} cycle{'s' * (n != 1)})")
+            ax.fill_between(
+                pct, mean - np.nan_to_num(sd), mean + np.nan_to_num(sd), color=COLOURS[side], alpha=0.15
+            )
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("% of the gait cycle")
+        ax.set_xlim(0, 100)
+        ax.grid(alpha=0.3)
+        if ax.has_data():
+            ax.legend(fontsize=8, loc="best")
+    axes[0].set_ylabel("degrees (flexion / dorsiflexion positive)")
+    fig.tight_layout()
+    return _save(fig, path)
+
+
 def plot_step_series(steps: list[dict], path: Path) -> Path:
     """Step time, stance time and foot angle at contact per step, left against right, over time."""
     series = [
