@@ -54,6 +54,25 @@ class CheckResult:
         """The measures that have a value."""
         return {name: m for name, m in self.measures.items() if m.known}
 
+    def to_frame(self) -> Any:
+        """The measures as a tidy pandas DataFrame, one row each (needs pandas: the research extra)."""
+        import pandas as pd
+
+        rows = [
+            (
+                name,
+                m.quantity,
+                None if m.side is None else str(m.side),
+                m.value,
+                m.unit,
+                m.uncertainty,
+                m.note,
+            )
+            for name, m in self.measures.items()
+        ]
+        columns = ["measure", "quantity", "side", "value", "unit", "uncertainty", "note"]
+        return pd.DataFrame(rows, columns=columns)
+
     def to_document(self) -> dict[str, Any]:
         """The shared sections of ``result.json``."""
         return {

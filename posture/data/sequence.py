@@ -144,6 +144,27 @@ class PoseSequence:
             presence=self.presence[:, :, MIRROR],
         )
 
+    def to_xarray(self, world: bool = True) -> Any:
+        """An xarray Dataset laid out as the ``movement`` package's poses datasets (dims time,
+        space, keypoints, individuals; ``position``, ``confidence``; see :mod:`posture.interop.xarray`).
+        Needs the research extra (``pip install 'posture[research]'``)."""
+        from posture.interop.xarray import to_xarray
+
+        return to_xarray(self, world)
+
+    @classmethod
+    def from_xarray(cls, ds: Any) -> PoseSequence:
+        """A sequence from a movement-style poses Dataset (ours, or one from another tool)."""
+        from posture.interop.xarray import from_xarray
+
+        return from_xarray(ds)
+
+    def to_dataframe(self, include_unseen: bool = False) -> Any:
+        """A long pandas DataFrame: one row per frame, person and landmark (the research extra)."""
+        from posture.interop.xarray import to_dataframe
+
+        return to_dataframe(self, include_unseen)
+
     def body_height_px(self) -> np.ndarray:
         """(T, P) height of each person's landmark box in pixels (NaN when unseen)."""
         y = self.xy_px[..., 1]

@@ -87,6 +87,12 @@ class GaitResult:
         """Rows for steps.csv."""
         return [r.to_dict() for r in self.rows]
 
+    def steps_frame(self) -> Any:
+        """The step table (steps.csv) as a pandas DataFrame (needs pandas: the research extra)."""
+        import pandas as pd
+
+        return pd.DataFrame([r.to_dict() for r in self.rows])
+
     def foot_strike_summary(self) -> dict[str, Any]:
         """Per side: shares of heel / flat / forefoot contacts, mean foot angle, roll-through time."""
         out: dict[str, Any] = {}

@@ -137,3 +137,52 @@ def read_landmarks_json(path: str | Path) -> PoseSequence:
         provenance=Provenance(doc["source"], doc["model"]["name"], doc["model"]["sha256"], doc["settings"]),
         **arrays,
     )
+
+
+def read_landmarks_csv(
+    path: str | Path, image_size: tuple[int, int], fps: float | None = None
+) -> PoseSequence:
+    """Read a ``landmarks.csv`` written by :func:`write_landmarks_csv` (or laid out as it is).
+
+    The CSV holds only frames where someone was seen, and neither the picture size nor
+    the frame rate: give ``image_size``; ``fps`` defaults to the one the time stamps show.
+
+    Raises
+    ------
+    InputError
+        A file that is not laid out as :data:`CSV_COLUMNS`, or an unknown landmark name.
+    """
+    path = Path(path)
+    labels = {lm.label: lm for lm in Landmark}
+    try:
+        with path.open(newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        keys = sorted({(int(r["frame"]), float(r["time_s"])) for r in rows})
+        ids = sorted({int(r["track_id"]) for r in rows})
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"not a posture landmarks.csv ({exc})", path) from exc
+    frame_row = {frame: t for t, (frame, _) in enumerate(keys)}
+    arrays = empty_arrays(len(keys), len(ids))
+    for r in rows:
+        if r["landmark"] not in labels:
+            raise InputError(f"not a posture landmarks.csv (unknown landmark {r['landmark']!r})", path)
+        t, p, lm = frame_row[int(r["frame"])], ids.index(int(r["track_id"])), labels[r["landmark"]]
+        arrays["xy_px"][t, p, lm] = (float(r["x_px"]), float(r["y_px"]))
+        arrays["z"][t, p, lm] = float(r["z"])
+        arrays["visibility"][t, p, lm] = float(r["visibility"])
+        arrays["presence"][t, p, lm] = float(r["presence"])
+        arrays["world_m"][t, p, lm] = (float(r["world_x_m"]), float(r["world_y_m"]), float(r["world_z_m"]))
+    time_s = np.array([t for _, t in keys], dtype=np.float64)
+    if fps is None and len(time_s) > 1:  # frames with nobody seen are not in the file: the median step
+        step = float(np.median(np.diff(time_s)))
+        frames = np.diff(np.array([f for f, _ in keys])).astype(float)
+        fps = float(np.median(frames) / step) if step > 0 else None
+    return PoseSequence(
+        time_s=time_s,
+        frame_index=np.array([f for f, _ in keys], dtype=np.int64),
+        track_id=np.array(ids, dtype=np.int64),
+        image_size=(int(image_size[0]), int(image_size[1])),
+        fps=fps,
+        provenance=Provenance(str(path), "unknown (read from CSV)", "", {}),
+        **arrays,
+    )
