@@ -78,8 +78,21 @@ def _knowledge_measures() -> set[str]:
     return names
 
 
+def _walking_quantities() -> set[str]:
+    """What the walking check declares (:meth:`GaitResult.measures`), without the sides."""
+    from posture.gait import analyse_gait
+    from tests.conftest import planted_walk
+
+    return {m.quantity for m in analyse_gait(planted_walk()[0]).measures().values()}
+
+
 MEASURE_NAMES = sorted(
-    set(MEANINGS) | {PELVIC_TILT} | _knowledge_measures() | set(summarise_side([])) | set(STEP_COLUMNS)
+    set(MEANINGS)
+    | {PELVIC_TILT}
+    | _knowledge_measures()
+    | set(summarise_side([]))
+    | set(STEP_COLUMNS)
+    | _walking_quantities()
 )
 
 
