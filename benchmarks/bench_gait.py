@@ -280,10 +280,11 @@ def evaluate(clip: Clip, truth: dict, seq: object) -> dict:
         row[f"{k}_err"] = [got[s][k] - want[s][k] for s in ("left", "right")]
     for k in ("stance_time_s", "step_time_s"):
         row[f"si_{k}_err"] = si(got["right"][k], got["left"][k]) - si(want["right"][k], want["left"][k])
-    drops = result.frontal.get("pelvic_drop_deg", {})
+    measures = result.measures()
     row["drop_err"] = [
-        (drops[s]["mean"] - truth["summary"][s]["pelvic_drop_deg"])
-        if drops.get(s, {}).get("mean") is not None and truth["summary"][s]["pelvic_drop_deg"] is not None
+        (measures[f"pelvic_drop_deg_{s}"].value - truth["summary"][s]["pelvic_drop_deg"])
+        if measures[f"pelvic_drop_deg_{s}"].value is not None
+        and truth["summary"][s]["pelvic_drop_deg"] is not None
         else float("nan")
         for s in ("left", "right")
     ]

@@ -1,7 +1,7 @@
 """The two checks as Python functions: :func:`check_standing` and :func:`analyse_walk`.
 
 Both run exactly what ``posture photo`` and ``posture gait`` run (the analysis steps of
-:mod:`posture.commands.photo` and :mod:`posture.commands.gait`) and return a small frozen
+:mod:`posture.pipeline.photo` and :mod:`posture.pipeline.gait`) and return a small frozen
 object with typed access to the results. Files are written only when ``out`` is given,
 and then they are the command's files (result.json, report.html, ...).
 
@@ -182,7 +182,8 @@ def check_standing(
     """
     import cv2
 
-    from posture.commands.photo import PhotoOptions, analyse_photos, write_photo
+    from posture.pipeline.photo import PhotoOptions, analyse_photos
+    from posture.pipeline.photo_files import write_photo
 
     opts = PhotoOptions(
         inputs=_paths(images),
@@ -250,7 +251,8 @@ def analyse_walk(
     posture.errors.NoPersonError
         Nobody in the clip.
     """
-    from posture.commands.gait import GaitOptions, analyse_video, write_gait
+    from posture.pipeline.gait import GaitOptions, analyse_video
+    from posture.pipeline.gait_files import write_gait
 
     opts = GaitOptions(
         input=os.fspath(video),

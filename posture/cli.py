@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from posture import __version__
-from posture.commands.checks import parse_date
 from posture.core.view import STANDING_VIEWS, WALKING_VIEWS, View
 from posture.errors import PostureError
+from posture.pipeline.checks import parse_date
 
 if TYPE_CHECKING:
     from posture.gait.settings import GaitSettings
@@ -51,8 +51,8 @@ def _default_out(input_spec: str, command: str, client: str | None = None) -> Pa
     stem = Path(input_spec).stem if not input_spec.isdigit() else f"camera{input_spec}"
     if client is None:
         return Path("out") / command / stem
-    from posture.commands.history import client_slug
     from posture.history.extract import content_hash
+    from posture.history.store import client_slug
 
     with contextlib.suppress(OSError):  # the input is refused later with its own message
         stem = f"{stem}-{content_hash([input_spec])[:8]}"
@@ -185,7 +185,9 @@ def _history_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_gait(args: argparse.Namespace) -> int:
-    from posture.commands.gait import ALL_FILES, GaitOptions, gait_summary, run_gait
+    from posture.commands.gait import gait_summary
+    from posture.pipeline.gait import GaitOptions, run_gait
+    from posture.pipeline.gait_files import ALL_FILES
 
     out = args.out or _default_out(args.video, "gait", _client_name(args.client))
     opts = GaitOptions(
@@ -278,7 +280,9 @@ def _remove_outputs(out: Path, names: Sequence[str], existed: bool) -> None:
 
 
 def _cmd_photo(args: argparse.Namespace) -> int:
-    from posture.commands.photo import OUTPUT_FILES, PhotoOptions, photo_summary, run_photo
+    from posture.commands.photo import photo_summary
+    from posture.pipeline.photo import PhotoOptions, run_photo
+    from posture.pipeline.photo_files import OUTPUT_FILES
 
     out = args.out or _default_out(args.inputs[0], "photo", _client_name(args.client))
     opts = PhotoOptions(

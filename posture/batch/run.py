@@ -23,12 +23,11 @@ from posture.batch.plan import Job, Skipped, plan
 from posture.batch.pool import DaskPool, LocalPool, Task, check_scheduler
 from posture.batch.summary import Row, headline, write_index, write_summary_csv
 from posture.batch.work import WORK_PREFIX
-from posture.commands.history import client_slug, history_errors, unique_slugs
 from posture.errors import InputError
 from posture.gait.settings import GaitSettings
-from posture.history.db import HistoryDB, JobRecord
+from posture.history.db import HistoryDB, JobRecord, history_errors
 from posture.history.report import write_history
-from posture.history.store import store_result
+from posture.history.store import client_slug, store_result, unique_slugs
 from posture.io.atomic import STAGING_MARK, check_writable
 
 UNASSIGNED = "_no_client"

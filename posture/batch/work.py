@@ -39,8 +39,8 @@ FramesHook = Callable[[int], None]
 
 def _analyse(job: dict[str, Any], out: Path, on_frames: FramesHook | None = None) -> dict[str, Any]:
     if job["kind"] == "photo":
-        from posture.commands.photo import PhotoOptions, run_photo
         from posture.core.view import View
+        from posture.pipeline.photo import PhotoOptions, run_photo
 
         view = None if job["view"] is None else View(job["view"])
         document = run_photo(
@@ -51,8 +51,8 @@ def _analyse(job: dict[str, Any], out: Path, on_frames: FramesHook | None = None
         if on_frames is not None:
             on_frames(1)
         return document
-    from posture.commands.gait import GaitOptions, run_gait
     from posture.gait.settings import GaitSettings
+    from posture.pipeline.gait import GaitOptions, run_gait
 
     counter = None if on_frames is None else _FrameCounter(on_frames)
     options = GaitOptions(

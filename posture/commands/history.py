@@ -2,57 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
-import sqlite3
 import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from posture.commands.checks import check_out_dir
 from posture.errors import InputError
-from posture.history.db import HistoryDB, Stored, check_client_name, database_error, default_db_path
+from posture.history.db import HistoryDB, Stored, check_client_name, default_db_path, history_errors
 from posture.history.extract import content_hash
 from posture.history.report import render_history
-from posture.history.store import export_text, store_result
+from posture.history.store import client_slug, export_text, store_result
 from posture.io.atomic import atomic_open, check_writable, staged_folder
+from posture.pipeline.checks import check_out_dir
 from posture.report.html import write_report
-
-
-def client_slug(name: str) -> str:
-    """A file-name-safe folder name for a client (never a path: no separators, no dots first)."""
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", check_client_name(name)).strip("._") or "client"
-    return slug[:60]
-
-
-def unique_slugs(names: Iterable[str]) -> dict[str, str]:
-    """Each name's folder name; names whose :func:`client_slug` collide get a short hash of the name.
-
-    ``a b`` and ``a_b`` both slug to ``a_b``: each then becomes ``a_b-<6 hex digits>``, so no
-    two clients of one batch share a folder (or a history report).
-    """
-    names = sorted(set(names))
-    slugs = {name: client_slug(name) for name in names}
-    counts: dict[str, int] = {}
-    for slug in slugs.values():
-        counts[slug] = counts.get(slug, 0) + 1
-    return {
-        name: slug if counts[slug] == 1 else f"{slug[:53]}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
-        for name, slug in slugs.items()
-    }
-
-
-@contextmanager
-def history_errors(db_path: Path | None) -> Iterator[None]:
-    """Turn an SQLite failure on the history file into a one-line :class:`InputError`."""
-    try:
-        yield
-    except sqlite3.Error as exc:
-        raise database_error(exc, db_path or default_db_path()) from exc
 
 
 def check_history(db_path: Path | None, client: str, kind: str, sources: list[str], out: Path) -> None:

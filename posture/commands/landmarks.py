@@ -10,12 +10,12 @@ import numpy as np
 
 from posture.annotate.skeleton import draw_people, draw_timestamp
 from posture.annotate.video import VideoWriter
-from posture.commands.checks import check_out_dir
 from posture.data.sequence import PoseSequence
 from posture.data.tracking import SubjectChoice, select_subject
 from posture.errors import InputError
 from posture.io.atomic import atomic_path, staged_folder
 from posture.io.landmarks import write_landmarks_csv, write_landmarks_json
+from posture.pipeline.checks import check_out_dir
 from posture.pose.bundle import ModelInfo, resolve_model
 from posture.pose.landmarker import PoseOptions
 from posture.pose.run import TrackedFrame, track_source

@@ -15,15 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from posture.commands.checks import check_height_cm, check_out_dir
-from posture.commands.gait import GaitOptions, gait_summary, run_gait
-from posture.commands.photo import PhotoOptions, photo_summary, run_photo
+from posture.commands.gait import gait_summary
+from posture.commands.photo import photo_summary
 from posture.core.view import View
 from posture.errors import InputError, PostureError
 from posture.io.atomic import atomic_open
 from posture.live.capture import Recording
 from posture.live.session import Display, Handlers, LiveSession, SessionSettings
 from posture.live.state import READING_COLUMNS, Reading, summarise
+from posture.pipeline.checks import check_height_cm, check_out_dir
+from posture.pipeline.gait import GaitOptions, run_gait
+from posture.pipeline.photo import PhotoOptions, run_photo
 from posture.pose.bundle import resolve_model
 from posture.pose.landmarker import PoseEstimator, PoseOptions
 from posture.sources.video import Source, open_source

@@ -522,3 +522,12 @@ def _session(r: sqlite3.Row) -> Session:
         report_path=r["report_path"],
         stored_at=r["stored_at"],
     )
+
+
+@contextmanager
+def history_errors(db_path: Path | None) -> Iterator[None]:
+    """Turn an SQLite failure on the history file into a one-line :class:`InputError`."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise database_error(exc, db_path or default_db_path()) from exc

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from posture.core.result import CheckResult
-from posture.history.db import HistoryDB, Stored
+from posture.history.db import HistoryDB, Stored, check_client_name
 from posture.history.extract import content_hash, date_taken, measures_of
 from posture.io.csvcells import safe_row
 
@@ -120,3 +122,26 @@ def export_text(db: HistoryDB, client: str, fmt: str) -> str:
         ]
         return json.dumps({"client": client, "sessions": sessions}, indent=2) + "\n"
     raise ValueError(f"expected format csv or json, got {fmt!r}")
+
+
+def client_slug(name: str) -> str:
+    """A file-name-safe folder name for a client (never a path: no separators, no dots first)."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", check_client_name(name)).strip("._") or "client"
+    return slug[:60]
+
+
+def unique_slugs(names: Iterable[str]) -> dict[str, str]:
+    """Each name's folder name; names whose :func:`client_slug` collide get a short hash of the name.
+
+    ``a b`` and ``a_b`` both slug to ``a_b``: each then becomes ``a_b-<6 hex digits>``, so no
+    two clients of one batch share a folder (or a history report).
+    """
+    names = sorted(set(names))
+    slugs = {name: client_slug(name) for name in names}
+    counts: dict[str, int] = {}
+    for slug in slugs.values():
+        counts[slug] = counts.get(slug, 0) + 1
+    return {
+        name: slug if counts[slug] == 1 else f"{slug[:53]}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
+        for name, slug in slugs.items()
+    }

@@ -1,16 +1,9 @@
 """Export one walker's side-view walk for research tools: angle tables, OpenSim markers and angles.
 
-Wiring into the CLI (``posture gait ... --export angles,trc,mot``): in
-``posture.commands.gait._write_gait_files``, with ``out`` the staged folder::
+Used by the walking check's files (:mod:`posture.pipeline.gait_files`): ``angles`` and
+``cycles`` for every side view with events, ``trc`` and ``mot`` with ``--export trc``.
+It needs only numpy (no extra).
 
-    from posture.interop.export import export_walk
-    export_walk(out / "export", seq.person(result.subject["track_id"]), result.events,
-                segments=result.segments, fps=result.fps, formats=opts.export)
-
-(``opts.export`` a tuple of names from :data:`FORMATS`; pass
-``px_per_m=result.scale_px_per_m`` for image-based markers instead of world
-ones). It needs only numpy (no extra). The angles come from the raw landmarks
-of ``seq``, not from the gait analysis' conditioned foot tracks.
 Outputs, by format name:
 
 - ``angles``: ``angles.csv`` (``time_s`` and ``<angle>_deg`` per frame, see

@@ -1073,7 +1073,8 @@ def json_client(path: Path) -> str:
 
 def test_a_walk_too_short_for_a_cadence_says_so():
     """Case 17: no "cadence None steps/min"."""
-    from posture.commands.gait import GaitOptions, gait_summary
+    from posture.commands.gait import gait_summary
+    from posture.pipeline.gait import GaitOptions
 
     doc = {
         "view": {"view": "side"},
@@ -1087,7 +1088,7 @@ def test_a_walk_too_short_for_a_cadence_says_so():
 
 
 def test_colliding_client_slugs_get_a_hash_and_others_stay_as_they_are():
-    from posture.commands.history import unique_slugs
+    from posture.history.store import unique_slugs
 
     slugs = unique_slugs(["a b", "a_b", "Ann", "a/b"])
     assert slugs["Ann"] == "Ann"

@@ -60,8 +60,9 @@ def test_events_match_the_truth(name):
     assert np.mean(np.abs(to)) <= to_limit, f"toe off errors (frames): {np.round(to, 2)}"
     extra = len(found) - len(hs) - len(to)
     assert extra == 0, f"{extra} detected event(s) match no true event"
-    doc = result.to_dict()
+    doc = {**result.check_result().to_document(), **result.to_dict()}
     assert {"subject", "view", "walking_segments", "events", "spatiotemporal", "symmetry"} <= set(doc)
+    assert {"measures", "view_reason"} <= set(doc) and "view" not in result.to_dict()
     assert {"foot_strike", "frontal"} <= set(doc)
     measures = result.measures()
     for side in ("left", "right"):

@@ -21,8 +21,8 @@ import cv2
 import numpy as np
 import pytest
 
-from posture.commands.gait import OUTPUT_FILES as GAIT_FILES
-from posture.commands.photo import OUTPUT_FILES as PHOTO_FILES
+from posture.pipeline.gait_files import OUTPUT_FILES as GAIT_FILES
+from posture.pipeline.photo_files import OUTPUT_FILES as PHOTO_FILES
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"

@@ -9,9 +9,9 @@ from types import ModuleType
 
 import pytest
 
-from posture.commands.gait import STEP_COLUMNS
 from posture.findings import load_knowledge
 from posture.gait.spatiotemporal import summarise_side
+from posture.pipeline.gait_files import STEP_COLUMNS
 from posture.standing.combine import MEANINGS
 from posture.standing.pelvic_tilt import NAME as PELVIC_TILT
 

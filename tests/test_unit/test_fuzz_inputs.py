@@ -19,9 +19,9 @@ from hypothesis import strategies as st  # noqa: E402
 
 from posture.batch.plan import GAIT_VIEWS, PHOTO_VIEWS, plan_manifest  # noqa: E402
 from posture.cli import build_parser, main  # noqa: E402
-from posture.commands.history import client_slug, unique_slugs  # noqa: E402
 from posture.errors import InputError  # noqa: E402
 from posture.history.db import check_client_name  # noqa: E402
+from posture.history.store import client_slug, unique_slugs  # noqa: E402
 from posture.io.csvcells import FORMULA_START, safe_cell  # noqa: E402
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -2,8 +2,8 @@
 
 import pytest
 
-from posture.commands.photo import distinct_findings
 from posture.findings.types import Finding
+from posture.pipeline.photo import distinct_findings
 
 
 def _finding(value: float, uncertainty: float | None) -> Finding:

@@ -1,0 +1,164 @@
+"""The walking check from a video: track the walker, analyse, judge the findings, make the document.
+
+:func:`analyse_video` returns data (:class:`GaitAnalysis`); :func:`run_gait` also writes the
+files (:mod:`posture.pipeline.gait_files`). The command and the Python API
+(:func:`posture.analyse_walk`) both go through them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from posture import __version__
+from posture.core.measure import Measure
+from posture.core.result import SCHEMA_VERSION
+from posture.data.sequence import PoseSequence
+from posture.errors import InputError
+from posture.findings import Finding, Knowledge, Recommendation, evaluate, load_knowledge, recommend
+from posture.gait.check import VIEWS, analyse_gait
+from posture.gait.recover import track_walker
+from posture.gait.result import GaitResult
+from posture.gait.settings import GaitSettings
+from posture.pipeline.checks import check_height_cm, check_out_dir, document_header
+from posture.pipeline.gait_files import write_gait
+from posture.pose.bundle import resolve_model
+from posture.pose.landmarker import PoseOptions
+from posture.pose.run import FrameHook
+from posture.sources.video import check_frame_timing, frame_times, frame_timing, open_source
+
+#: What ``--export`` can add.
+EXPORTS = ("trc",)
+
+
+@dataclass(frozen=True)
+class GaitOptions:
+    """Options of ``posture gait`` (``out=None``: analyse only, write nothing)."""
+
+    input: str
+    out: Path | None = None
+    view: str = "auto"
+    subject: int | None = None
+    height_cm: float | None = None
+    client: str | None = None
+    model: str | None = None
+    max_people: int = 3
+    progress: bool = True
+    #: Called with each tracked frame (a batch worker counts frames with it).
+    on_frame: FrameHook | None = None
+    #: Every setting of the walking check (``[gait.settings]`` of a configuration file).
+    settings: GaitSettings = field(default_factory=GaitSettings)
+    #: Extra research files (:data:`EXPORTS`): ``trc`` writes markers.trc and angles.mot.
+    export: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GaitAnalysis:
+    """What the walking analysis found, before anything is written."""
+
+    source: str
+    sequence: PoseSequence
+    result: GaitResult
+    measures: dict[str, Measure]
+    findings: list[Finding]
+    recommendations: list[Recommendation]
+    knowledge: Knowledge
+    doc: dict[str, Any]
+    settings: GaitSettings = field(default_factory=GaitSettings)
+    export: tuple[str, ...] = ()
+
+
+def _track(opts: GaitOptions) -> PoseSequence:
+    """Every person's landmarks over the clip (refuses still images)."""
+    model = resolve_model(opts.model)
+    source = open_source(opts.input)
+    try:
+        if source.info.kind != "video":
+            raise InputError("gait analysis needs a video, not a still image", opts.input)
+        check_frame_timing(frame_timing(frame_times(opts.input), source.info.fps), opts.input)
+    finally:
+        source.close()
+    options = PoseOptions(max_people=opts.max_people)
+    s = opts.settings
+    return track_walker(
+        opts.input, model, options, opts.subject, opts.progress, opts.on_frame, s.walker, s.recover
+    )
+
+
+def analyse_video(opts: GaitOptions) -> GaitAnalysis:
+    """Track the walker, find the events, measure and judge the findings; write nothing.
+
+    Raises
+    ------
+    InputError
+        A bad option, an unreadable or still input, an unknown subject, or a clip
+        that cannot be analysed.
+    """
+    check_height_cm(opts.height_cm)
+    if opts.view not in VIEWS:
+        raise InputError(f"view must be one of {', '.join(VIEWS)}, not {opts.view!r}")
+    unknown = [e for e in opts.export if e not in EXPORTS]
+    if unknown:
+        raise InputError(f"--export {unknown[0]!r}: expected one of {', '.join(EXPORTS)}")
+    if opts.out is not None:
+        check_out_dir(opts.out)
+    seq = _track(opts)
+    if opts.subject is not None and opts.subject not in seq.track_id:
+        raise InputError(f"--subject {opts.subject}: no such person; track ids: {seq.track_id.tolist()}")
+    try:
+        result = analyse_gait(
+            seq, view=opts.view, subject=opts.subject, height_cm=opts.height_cm, settings=opts.settings
+        )
+    except ValueError as exc:
+        raise InputError(str(exc), opts.input) from exc
+    knowledge = load_knowledge()
+    measures = result.measures()
+    findings = evaluate(measures, knowledge)
+    recommendations = recommend(findings, knowledge)
+    doc = _document(result, opts, seq, findings, recommendations)
+    return GaitAnalysis(
+        opts.input,
+        seq,
+        result,
+        measures,
+        findings,
+        recommendations,
+        knowledge,
+        doc,
+        opts.settings,
+        opts.export,
+    )
+
+
+def run_gait(opts: GaitOptions) -> dict[str, Any]:
+    """Track, analyse and write every output (when ``opts.out`` is set); return the result document."""
+    analysis = analyse_video(opts)
+    if opts.out is not None:
+        write_gait(analysis, opts.out, opts.progress)
+    return analysis.doc
+
+
+def _document(
+    result: GaitResult, opts: GaitOptions, seq: PoseSequence, findings: list, recommendations: list
+) -> dict[str, Any]:
+    return {
+        **document_header("gait", SCHEMA_VERSION, [opts.input], opts.client),
+        **result.check_result().to_document(),
+        **result.to_dict(),
+        "findings": [f.to_dict() for f in findings],
+        "recommendations": [r.to_dict() for r in recommendations],
+        "provenance": {
+            "posture_version": __version__,
+            "model": {"name": seq.provenance.model_name, "sha256": seq.provenance.model_sha256},
+            "fps": seq.fps,
+            "frames": seq.n_frames,
+            "image_size": list(seq.image_size),
+            "settings": {"view": opts.view, "subject": opts.subject, "height_cm": opts.height_cm},
+            "tracking": {
+                key: seq.provenance.settings[key]
+                for key in ("stitched_tracks", "walker_recovered")
+                if key in seq.provenance.settings
+            },
+        },
+    }

@@ -1,0 +1,174 @@
+"""The walking check's files: result.json, steps.csv, plots, angles, exports, overlay.mp4, report.html."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import cv2
+import numpy as np
+
+from posture.annotate.gait import draw_gait_frame, marks_from_events
+from posture.annotate.video import VideoWriter
+from posture.data.sequence import PoseSequence
+from posture.gait.check import subject_landmarks
+from posture.gait.result import GaitResult
+from posture.interop.export import export_walk, side_cycles, walk_angles
+from posture.io.atomic import atomic_open, staged_folder
+from posture.report.html import render_report, write_report
+from posture.report.plots import plot_angle_cycles, plot_foot_trajectories, plot_step_series
+from posture.sources.video import VideoSource
+
+if TYPE_CHECKING:
+    from posture.pipeline.gait import GaitAnalysis
+
+
+#: The files :func:`write_gait` writes.
+OUTPUT_FILES = ("result.json", "steps.csv", "overlay.mp4", "feet.png", "steps.png", "report.html")
+
+
+#: Written for side views with events: joint angles per frame and over the gait cycle, and their plot.
+ANGLE_FILES = ("angles.csv", "angle_cycles.csv", "angles.png")
+
+
+#: Written with ``--export trc``: the walker's landmarks for OpenSim and the angles as a storage file.
+EXPORT_FILES = ("markers.trc", "angles.mot")
+
+
+#: Every file a run may write (removed again when storing the session fails).
+ALL_FILES = OUTPUT_FILES + ANGLE_FILES + EXPORT_FILES
+
+
+STEP_COLUMNS = (
+    "side", "heel_strike_s", "toe_off_s", "next_heel_strike_s", "step_time_s", "stride_time_s", "stance_s",
+    "swing_s", "double_support_s", "stance_pct", "step_length_m", "foot_strike", "foot_angle_deg",
+)  # fmt: skip
+
+
+def write_gait(analysis: GaitAnalysis, out: Path, progress: bool = False) -> list[Path]:
+    """Write every output file into ``out`` (created); return their paths.
+
+    The overlay needs a second decode of ``analysis.source``. The files are written into a
+    hidden folder and moved into ``out`` only when all are complete; a failure (a full disk)
+    leaves ``out`` as it was.
+    """
+    with staged_folder(out) as stage:
+        _write_gait_files(analysis, stage, progress)
+    return [out / name for name in ALL_FILES if (out / name).is_file()]
+
+
+def _write_gait_files(analysis: GaitAnalysis, out: Path, progress: bool) -> None:
+    seq, result = analysis.sequence, analysis.result
+    images = _plots(result, out, seq.image_size[1])
+    images += _angles(analysis, out)
+    write_overlay(analysis.source, seq, result, out / "overlay.mp4", progress)
+    _write_steps(result, out / "steps.csv")
+    with atomic_open(out / "result.json") as handle:
+        json.dump(analysis.doc, handle, indent=2)
+    html = render_report(
+        title="Walking analysis",
+        subtitle=f"{result.view} view, {len(result.events)} events, subject #{result.subject['track_id']}",
+        images=images,
+        measures=[m for m in analysis.measures.values() if m.value is not None],
+        findings=analysis.findings,
+        recommendations=analysis.recommendations,
+        general=analysis.knowledge.general,
+        provenance=analysis.doc["provenance"],
+        client=analysis.doc["client"],
+        warnings=[walker_line(result.subject)] + list(result.notes),
+    )
+    write_report(out / "report.html", html)
+
+
+def _angles(analysis: GaitAnalysis, out: Path) -> list[tuple[str, np.ndarray]]:
+    """Joint angles (side views with events): angles.csv, angle_cycles.csv, their plot, and with
+    ``--export trc`` markers.trc and angles.mot. Returns the plot for the report."""
+    result = analysis.result
+    if not result.view.is_side or not result.events:
+        return []
+    person = subject_landmarks(analysis.sequence, result, analysis.settings)
+    formats = ("angles", "cycles") + (("trc", "mot") if "trc" in analysis.export else ())
+    export_walk(out, person, result.events, segments=result.segments, fps=result.fps, formats=formats)
+    cycles = side_cycles(walk_angles(person, result.segments), person.time_s, result.events)
+    plot_angle_cycles(cycles, out / "angles.png")
+    caption = (
+        "Hip, knee and ankle angles over the gait cycle (heel strike to heel strike), left against right"
+    )
+    return [(caption, cv2.imread(str(out / "angles.png")))]
+
+
+def walker_line(subject: dict[str, Any]) -> str:
+    """Who was analysed and why, with the others' track ids (for --subject)."""
+    others = [p for p in subject.get("people", []) if p["track_id"] != subject["track_id"]]
+    line = f"Walker analysed: #{subject['track_id']} ({subject['reason']})."
+    if others:
+        listed = ", ".join(
+            f"#{p['track_id']} ({p['walked_body_heights']:.1f} body heights)" for p in others[:6]
+        )
+        line += f" Others in view: {listed}; choose another with --subject ID."
+    return line
+
+
+def _write_steps(result: GaitResult, path: Path) -> None:
+    columns = STEP_COLUMNS + (("pelvic_drop_deg",) if result.view in ("front", "back") else ())
+    with atomic_open(path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in result.steps:
+            writer.writerow(row)
+
+
+def _plots(result: GaitResult, out: Path, image_height: int) -> list[tuple[str, np.ndarray]]:
+    feet = result.feet
+    heights = {
+        side: {"heel": image_height - feet.heel[side][:, 1], "toe": image_height - feet.toe[side][:, 1]}
+        for side in ("left", "right")
+    }
+    events = [e.to_dict() for e in result.events]
+    paths = [
+        ("Heel and toe trajectories with the detected events", plot_foot_trajectories(
+            feet.time_s, heights, events, out / "feet.png")),
+        ("Left against right, step by step", plot_step_series(result.steps, out / "steps.png")),
+    ]  # fmt: skip
+    return [(caption, cv2.imread(str(path))) for caption, path in paths]
+
+
+def write_overlay(source_path: str, seq: PoseSequence, result: GaitResult, out: Path, progress: bool) -> Path:
+    """Second pass over the video: skeletons, the subject highlighted, events marked as they happen.
+
+    The frames are drawn on as OpenCV decodes them (BGR), without the RGB round trip of
+    the analysis pass. Keeping the first pass's frames instead (JPEG-encoded in a temporary
+    file) was measured and does not pay: decoding a JPEG costs about as much as decoding
+    the clip again (VP9 1768x994: 14 against 18 ms a frame) and encoding it adds 6 ms
+    a frame to the pass that is already the slowest (benchmarks/results/gait_speed.md).
+    """
+    from tqdm import tqdm
+
+    subject = int(result.subject["track_id"])
+    col = seq.column(subject)
+    marks = marks_from_events([e.to_dict() for e in result.events])
+    seen = seq.seen
+    source = VideoSource(Path(source_path))
+    writer = VideoWriter(out, seq.fps or 30.0, seq.image_size)
+    try:
+        bar = tqdm(total=seq.n_frames, disable=not progress, unit="frame", desc="overlay", leave=False)
+        for t, bgr in enumerate(source.iter_bgr()):
+            if t >= seq.n_frames:
+                break
+            people = np.flatnonzero(seen[t])
+            subject_xy = seq.xy_px[t, col] if seen[t, col] else None
+            draw_gait_frame(
+                bgr, seq.xy_px[t, people], seq.track_id[people].tolist(), subject, subject_xy,
+                float(seq.time_s[t]), int(seq.frame_index[t]), marks,
+            )  # fmt: skip
+            writer.write(bgr)
+            bar.update(1)
+        bar.close()
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        source.close()
+    return writer.close()
