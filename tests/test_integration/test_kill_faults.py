@@ -21,14 +21,14 @@ import cv2
 import numpy as np
 import pytest
 
-from posture.pipeline.gait_files import OUTPUT_FILES as GAIT_FILES
+from posture.pipeline.gait_files import ANGLE_FILES, OUTPUT_FILES
 from posture.pipeline.photo_files import OUTPUT_FILES as PHOTO_FILES
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
 COMMANDS = {
     "photo": (SAMPLES / "stand_front_hipdrop.png", PHOTO_FILES, []),
-    "gait": (SAMPLES / "walk_side.mp4", GAIT_FILES, ["--no-progress"]),
+    "gait": (SAMPLES / "walk_side.mp4", OUTPUT_FILES + ANGLE_FILES, ["--no-progress"]),
 }
 
 
@@ -96,7 +96,7 @@ def _check_file(path: Path) -> None:
         assert cap.isOpened() and cap.get(cv2.CAP_PROP_FRAME_COUNT) > 0, path
         cap.release()
     elif path.suffix == ".csv":
-        assert path.read_text().startswith("side,"), path
+        assert path.read_text().startswith(("side,", "time_s,", "angle,")), path
 
 
 def _check_outputs(out: Path, names: tuple[str, ...]) -> None:
