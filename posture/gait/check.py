@@ -39,6 +39,7 @@ from posture.gait.events import (
 )
 from posture.gait.events_frontal import detect_frontal_events, frontal_foot
 from posture.gait.measures import (
+    FrontalMeasures,
     all_contacts,
     drop_series,
     frontal_measures,
@@ -46,9 +47,11 @@ from posture.gait.measures import (
     with_contacts,
     with_pelvic_drop,
 )
-from posture.gait.result import FootTracks, GaitResult
+from posture.gait.result import SYMMETRY_PARAMETERS, FootTracks, GaitResult
 from posture.gait.settings import ConditioningSettings, GaitSettings
 from posture.gait.spatiotemporal import (
+    Stat,
+    StepRow,
     cadence_spm,
     speed_m_s,
     step_rows,
@@ -216,18 +219,7 @@ def analyse_gait(
         )
     smooth = _lowpass(prep.xy, fps, s)
     px_per_m = stature_px(smooth) / (height_cm / 100.0) if height_cm and lateral else None
-    rows = step_rows(events, step_lengths(smooth, t, events, px_per_m))
-    rows = with_contacts(rows, smooth, t, events, segments, lateral)
-    summary = {str(side): summarise_side([r for r in rows if r.side == str(side)]) for side in SIDES}
-    sym = {p: symmetry(p, summary["left"][p], summary["right"][p], s.si_flag_pct) for p in _SYM_PARAMS}
-    front = None
-    if not lateral and segments:
-        towards = segments[0].direction == "towards_camera"
-        rows = with_pelvic_drop(rows, smooth, t)
-        front = replace(
-            frontal_measures(smooth, _lowpass(prep.world, fps, s), t, events, towards),
-            per_step=drop_series(rows),
-        )
+    rows, summary, front = _steps(prep, smooth, events, px_per_m, s)
     return GaitResult(
         subject=choice.to_dict(),
         view=_final_view(view, lateral, segments),
@@ -240,7 +232,10 @@ def analyse_gait(
         summary=summary,
         cadence=cadence_spm(rows),
         speed_m_s=speed_m_s(summary),
-        symmetry=sym,
+        symmetry={
+            p: symmetry(p, summary["left"][p], summary["right"][p], s.si_flag_pct)
+            for p in SYMMETRY_PARAMETERS
+        },
         contacts=all_contacts(smooth, t, events, segments) if lateral else [],
         frontal=front,
         scale_px_per_m=px_per_m,
@@ -251,6 +246,22 @@ def analyse_gait(
             summary["left"]["step_time_s"].n, summary["right"]["step_time_s"].n, s.footage
         ),
     )
+
+
+def _steps(
+    prep: _Prepared, smooth: np.ndarray, events: list[GaitEvent], px_per_m: float | None, s: GaitSettings
+) -> tuple[list[StepRow], dict[str, dict[str, Stat]], FrontalMeasures | None]:
+    """The step table, each side's summary and (front/back views) the frontal measures."""
+    t, segments = prep.time_s, prep.segments
+    rows = step_rows(events, step_lengths(smooth, t, events, px_per_m))
+    rows = with_contacts(rows, smooth, t, events, segments, prep.lateral)
+    summary = {str(side): summarise_side([r for r in rows if r.side == str(side)]) for side in SIDES}
+    if prep.lateral or not segments:
+        return rows, summary, None
+    towards = segments[0].direction == "towards_camera"
+    rows = with_pelvic_drop(rows, smooth, t)
+    front = frontal_measures(smooth, _lowpass(prep.world, prep.fps, s), t, events, towards)
+    return rows, summary, replace(front, per_step=drop_series(rows))
 
 
 def _prepare(seq: PoseSequence, choice: WalkerChoice, view: str, s: GaitSettings) -> _Prepared:
@@ -380,16 +391,6 @@ def _choose_walker(seq: PoseSequence, subject: int | None, s: GaitSettings) -> W
     mine = [e for e in choice.evidence if e.track_id == subject]
     rest = [e for e in choice.evidence if e.track_id != subject]
     return WalkerChoice(int(subject), "chosen by the user", True, mine + rest)
-
-
-_SYM_PARAMS = (
-    "step_time_s",
-    "stance_time_s",
-    "swing_time_s",
-    "stance_pct",
-    "double_support_time_s",
-    "step_length_m",
-)
 
 
 def _all_events(
