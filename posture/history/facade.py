@@ -18,7 +18,7 @@ from typing import Any
 from posture.history.compare import Change, Series, compare, load_series
 from posture.history.db import ClientSummary, HistoryDB, Session, Stored, check_client_name
 from posture.history.report import write_history
-from posture.history.store import store_result
+from posture.history.store import export_text, store_result
 
 
 class History:
@@ -78,6 +78,10 @@ class History:
     def write_report(self, client: str, out: str | Path, baseline: datetime | None = None) -> Path:
         """Write ``out/history.html``; return its path."""
         return write_history(self.db, check_client_name(client), Path(out), baseline)
+
+    def export(self, client: str, fmt: str = "csv") -> str:
+        """The client's stored measures as CSV (one row per measure) or JSON (sessions with measures)."""
+        return export_text(self.db, client, fmt)
 
     def integrity_check(self) -> str:
         """SQLite's ``PRAGMA integrity_check`` answer (``ok`` when sound)."""
