@@ -142,6 +142,7 @@ def _with_config(
     subs[args.command].set_defaults(**apply(config, args.command, subs[args.command], argv))
     args = parser.parse_args(argv)
     args.gait_settings = config.gait_settings
+    args.photo_settings = config.photo_settings
     return args
 
 
@@ -283,6 +284,7 @@ def _cmd_photo(args: argparse.Namespace) -> int:
     from posture.commands.photo import photo_summary
     from posture.pipeline.photo import PhotoOptions, run_photo
     from posture.pipeline.photo_files import OUTPUT_FILES
+    from posture.standing.check import StandingSettings
 
     out = args.out or _default_out(args.inputs[0], "photo", _client_name(args.client))
     opts = PhotoOptions(
@@ -294,6 +296,7 @@ def _cmd_photo(args: argparse.Namespace) -> int:
         client=args.client,
         blur_faces=args.blur_faces,
         model=args.model,
+        settings=getattr(args, "photo_settings", None) or StandingSettings(),
     )
     taken_at = _history_checks(args, "photo", opts.inputs, out)
     existed = out.exists()
@@ -389,6 +392,7 @@ def _cmd_forget(args: argparse.Namespace) -> int:
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     from posture.batch.run import BatchOptions, default_workers, run_batch
+    from posture.standing.check import StandingSettings
 
     opts = BatchOptions(
         input=args.input,
@@ -399,6 +403,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         time_limit_s=args.time_limit,
         progress=not args.no_progress,
         gait_settings=_gait_settings(args),
+        photo_settings=getattr(args, "photo_settings", None) or StandingSettings(),
     )
     result = run_batch(opts)
     for row in result.rows:

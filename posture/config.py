@@ -2,11 +2,12 @@
 
 The file has a table per command (``[photo]``, ``[gait]``, ``[batch]``) whose keys
 are that command's options, spelt as on the command line without the dashes
-(``height_cm = 172``), and ``[gait.settings.*]`` tables for every setting of the
-walking check (:class:`~posture.gait.settings.GaitSettings`), which batch runs use
-too. An option given on the command line wins over the file; the file wins over
-the defaults. ``posture config --example`` prints a commented file with every
-option at its default.
+(``height_cm = 172``), ``[photo.settings.*]`` for how strictly the standing check
+judges a picture (:class:`~posture.standing.check.StandingSettings`) and
+``[gait.settings.*]`` tables for every setting of the walking check
+(:class:`~posture.gait.settings.GaitSettings`); batch runs use both. An option given
+on the command line wins over the file; the file wins over the defaults.
+``posture config --example`` prints a commented file with every option at its default.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from posture.errors import InputError
 from posture.gait.settings import GaitSettings
+from posture.standing.check import StandingSettings
 
 #: Commands a configuration file can hold options for.
 SECTIONS = ("photo", "gait", "batch")
@@ -34,6 +36,7 @@ class Config:
     path: Path | None = None
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     gait_settings: GaitSettings = field(default_factory=GaitSettings)
+    photo_settings: StandingSettings = field(default_factory=StandingSettings)
 
 
 def load_config(path: str | Path, parsers: dict[str, argparse.ArgumentParser]) -> Config:
@@ -55,18 +58,18 @@ def load_config(path: str | Path, parsers: dict[str, argparse.ArgumentParser]) -
     if unknown:
         raise InputError(f"unknown table [{unknown[0]}]; known: {', '.join(SECTIONS)}", path)
     options: dict[str, dict[str, Any]] = {}
-    settings = GaitSettings()
+    settings: dict[str, Any] = {"gait": GaitSettings(), "photo": StandingSettings()}
     for section in SECTIONS:
         table = dict(data.get(section, {}))
         if not isinstance(data.get(section, {}), dict):
             raise InputError(f"[{section}] must be a table", path)
-        if section == "gait" and "settings" in table:
+        if section in settings and "settings" in table:
             try:
-                settings = GaitSettings.from_dict(table.pop("settings"))
+                settings[section] = type(settings[section]).from_dict(table.pop("settings"))
             except ValueError as exc:
                 raise InputError(str(exc), path) from None
         options[section] = _checked_options(section, table, parsers[section], path)
-    return Config(path, options, settings)
+    return Config(path, options, settings["gait"], settings["photo"])
 
 
 def _actions(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
@@ -140,14 +143,17 @@ def example(parsers: dict[str, argparse.ArgumentParser]) -> str:
                 lines.append(f"{dest} = {_toml(default)}")
     lines += [
         "",
-        "# Every setting of the walking check (result.json's gait_settings); batch runs use them too.",
+        "# How strictly the standing check judges a picture (result.json: provenance.settings.check)",
     ]
+    lines += _settings_tables("photo.settings", StandingSettings(), skip=("view", "height_mm", "marker_mm"))
+    lines += ["", "# Every setting of the walking check (result.json: gait_settings); batch uses them too."]
     lines += _settings_tables("gait.settings", GaitSettings())
     return "\n".join(lines) + "\n"
 
 
-def _settings_tables(name: str, obj: Any) -> list[str]:
-    plain = [f for f in dataclasses.fields(obj) if not dataclasses.is_dataclass(getattr(obj, f.name))]
+def _settings_tables(name: str, obj: Any, skip: tuple[str, ...] = ()) -> list[str]:
+    fields = [f for f in dataclasses.fields(obj) if f.name not in skip]
+    plain = [f for f in fields if not dataclasses.is_dataclass(getattr(obj, f.name))]
     nested = [f for f in dataclasses.fields(obj) if dataclasses.is_dataclass(getattr(obj, f.name))]
     lines = [f"[{name}]"] + [f"{f.name} = {_toml(getattr(obj, f.name))}" for f in plain]
     for f in nested:

@@ -41,6 +41,8 @@ class Job:
     sha256: str
     #: Walking-check settings that differ from the defaults (:meth:`GaitSettings.to_dict` form; gait only).
     gait_settings: dict[str, Any] = field(default_factory=dict)
+    #: Standing-check settings that differ from the defaults (:meth:`StandingSettings.to_dict`; photo only).
+    photo_settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -53,6 +55,8 @@ class Job:
         }
         if self.gait_settings:
             out["gait_settings"] = self.gait_settings
+        if self.photo_settings:
+            out["photo_settings"] = self.photo_settings
         return out
 
     @property

@@ -29,6 +29,7 @@ from posture.history.db import HistoryDB, JobRecord, history_errors
 from posture.history.report import write_history
 from posture.history.store import client_slug, store_result, unique_slugs
 from posture.io.atomic import STAGING_MARK, check_writable
+from posture.standing.check import StandingSettings
 
 UNASSIGNED = "_no_client"
 
@@ -46,6 +47,8 @@ class BatchOptions:
     progress: bool = True
     #: Settings of the walking check for every clip (``[gait.settings]`` of a configuration file).
     gait_settings: GaitSettings = field(default_factory=GaitSettings)
+    #: Settings of the standing check for every picture (``[photo.settings]``).
+    photo_settings: StandingSettings = field(default_factory=StandingSettings)
 
 
 @dataclass(frozen=True)
@@ -183,9 +186,7 @@ def run_batch(opts: BatchOptions) -> BatchResult:
         check_scheduler(opts.scheduler)
     check_writable(opts.out)
     jobs, ignored = plan(opts.input)
-    if opts.gait_settings != GaitSettings():
-        wanted = opts.gait_settings.to_dict()
-        jobs = [replace(job, gait_settings=wanted) if job.kind == "gait" else job for job in jobs]
+    jobs = _with_settings(jobs, opts)
     jobs, duplicates = _unique(jobs)
     slugs = unique_slugs(job.client for job in jobs if job.client is not None)
     rows_by_key: dict[str, Row] = {}
@@ -216,6 +217,18 @@ def run_batch(opts: BatchOptions) -> BatchResult:
     index = write_index(rows, opts.out, title, histories)
     summary = write_summary_csv(rows, opts.out)
     return BatchResult(rows, index, summary, db_path)
+
+
+def _with_settings(jobs: list[Job], opts: BatchOptions) -> list[Job]:
+    """The jobs with the settings that differ from the defaults (part of each job's key)."""
+    gait = opts.gait_settings.to_dict() if opts.gait_settings != GaitSettings() else {}
+    photo = (
+        opts.photo_settings.to_dict() if opts.photo_settings.to_dict() != StandingSettings().to_dict() else {}
+    )
+    return [
+        replace(job, gait_settings=gait) if job.kind == "gait" else replace(job, photo_settings=photo)
+        for job in jobs
+    ]
 
 
 def default_workers() -> int:

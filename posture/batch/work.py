@@ -41,13 +41,16 @@ def _analyse(job: dict[str, Any], out: Path, on_frames: FramesHook | None = None
     if job["kind"] == "photo":
         from posture.core.view import View
         from posture.pipeline.photo import PhotoOptions, run_photo
+        from posture.standing.check import StandingSettings
 
         view = None if job["view"] is None else View(job["view"])
+        settings = StandingSettings.from_dict(job.get("photo_settings") or {})
         document = run_photo(
             PhotoOptions(
-                inputs=[job["path"]], out=out, view=view, height_cm=job["height_cm"], client=job["client"]
+                inputs=[job["path"]], out=out, view=view, height_cm=job["height_cm"], client=job["client"],
+                settings=settings,
             )
-        )
+        )  # fmt: skip
         if on_frames is not None:
             on_frames(1)
         return document

@@ -15,6 +15,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from posture.core.settings import plain, settings_from_dict
 from posture.gait import conditioning as cond
 from posture.gait import footstrike as fs
 from posture.gait import spatiotemporal as st
@@ -96,7 +97,7 @@ class GaitSettings:
 
     def to_dict(self) -> dict[str, Any]:
         """Every setting, nested by stage, JSON-ready (tuples as lists)."""
-        return _plain(dataclasses.asdict(self))
+        return plain(dataclasses.asdict(self))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> GaitSettings:
@@ -107,49 +108,4 @@ class GaitSettings:
         ValueError
             An unknown key (named with its path) or a value of the wrong kind.
         """
-        return _build(cls, data, "gait.settings")
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _build(cls: type, data: dict[str, Any], path: str) -> Any:
-    """An instance of dataclass ``cls`` from ``data``, nested dataclasses from nested tables."""
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a table, got {type(data).__name__}")
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = sorted(set(data) - set(fields))
-    if unknown:
-        raise ValueError(f"{path}: unknown setting {unknown[0]!r}; known: {', '.join(sorted(fields))}")
-    default = cls()
-    kwargs: dict[str, Any] = {}
-    for name, value in data.items():
-        current = getattr(default, name)
-        where = f"{path}.{name}"
-        if dataclasses.is_dataclass(current):
-            kwargs[name] = _build(type(current), value, where)
-        else:
-            kwargs[name] = _coerce(current, value, where)
-    return cls(**kwargs)
-
-
-def _coerce(current: Any, value: Any, where: str) -> Any:
-    """``value`` in the kind of the default ``current``, or a ValueError naming ``where``."""
-    if isinstance(current, tuple):
-        if not isinstance(value, list | tuple) or len(value) != len(current):
-            raise ValueError(f"{where}: expected a list of {len(current)} numbers, got {value!r}")
-        return tuple(_coerce(c, v, where) for c, v in zip(current, value, strict=True))
-    if isinstance(current, bool | str):
-        if type(value) is not type(current):
-            raise ValueError(f"{where}: expected {type(current).__name__}, got {value!r}")
-        return value
-    if isinstance(current, int) and not isinstance(value, bool) and isinstance(value, int):
-        return value
-    if isinstance(current, float) and not isinstance(value, bool) and isinstance(value, int | float):
-        return float(value)
-    raise ValueError(f"{where}: expected {type(current).__name__}, got {value!r}")
+        return settings_from_dict(cls, data, "gait.settings")

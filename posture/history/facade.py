@@ -35,6 +35,11 @@ class History:
         """The database file."""
         return self.db.path
 
+    @property
+    def schema_version(self) -> int:
+        """The database's schema version (the migrations applied)."""
+        return self.db.schema_version
+
     def __enter__(self) -> History:
         return self
 

@@ -22,7 +22,7 @@ from posture.core.view import View
 from posture.data.skeleton import MIRROR
 from posture.data.skeleton import Landmark as L
 from posture.standing.landmarks import pelvic_obliquity_deg, shoulder_tilt_deg
-from posture.standing.quality import MAX_UPRIGHT_DEG, MIN_HEIGHT_SHARE, trunk_from_vertical_deg
+from posture.standing.quality import GATES, trunk_from_vertical_deg
 from posture.standing.view import detect_view, fix_sides, shoulder_ratio
 
 #: Time constant of the exponential smoothing of the line angles, seconds.
@@ -152,7 +152,7 @@ NOBODY = Hint("step into the picture", "no one in view")
 
 def _size_hint(xy: np.ndarray, size: tuple[int, int], cut_off: bool) -> Hint | None:
     share = float(np.ptp(xy[list(WHOLE_BODY), 1])) / size[1]
-    if share < MIN_HEIGHT_SHARE:
+    if share < GATES.min_height_share:
         return Hint("come closer", f"small in the picture ({100 * share:.0f}% of its height)")
     if share > MAX_HEIGHT_SHARE and not cut_off:
         return Hint("step back a little", "the body nearly touches the edges")
@@ -204,7 +204,7 @@ def framing_hints(
     )
     hints.extend(h for h in optional if h is not None)
     lean = trunk_from_vertical_deg(xy)
-    if lean > MAX_UPRIGHT_DEG:
+    if lean > GATES.max_upright_deg:
         hints.append(Hint("stand upright", f"the trunk leans {lean:.0f} degrees"))
     return hints
 

@@ -7,7 +7,7 @@ files (:mod:`posture.pipeline.photo_files`). The command and the Python API
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,8 @@ class PhotoOptions:
     client: str | None = None
     blur_faces: bool = False
     model: str | None = None
+    #: How strictly the check judges (``[photo.settings]`` of a configuration file); the facts above win.
+    settings: StandingSettings = field(default_factory=StandingSettings)
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,8 @@ def analyse_photos(opts: PhotoOptions) -> PhotoAnalysis:
     _check_options(opts)
     images = [frame for spec in opts.inputs for frame in _frames_of(spec)]
     model = resolve_model(opts.model)
-    settings = StandingSettings(
+    settings = replace(
+        opts.settings,
         view=opts.view,
         height_mm=None if opts.height_cm is None else opts.height_cm * 10.0,
         marker_mm=opts.marker_mm,
@@ -181,6 +184,7 @@ def result_document(
                 "height_cm": opts.height_cm,
                 "marker_mm": opts.marker_mm,
                 "augmentation": "original + mirror, 15% and 40% crops each with mirror",
+                "check": opts.settings.to_dict(),
             },
             "camera_roll": {**asdict(result.roll), "corrected": result.roll.known},
             "scale": None if result.scale is None else asdict(result.scale),

@@ -11,6 +11,7 @@ so that every left/right measure is exactly mirror-equivariant
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,7 @@ import numpy as np
 from posture.core.geometry import unroll
 from posture.core.measure import Measure
 from posture.core.result import CheckResult
+from posture.core.settings import plain, settings_from_dict
 from posture.core.view import View
 from posture.pose.augment import Detector, MemoDetector, Variant, detect_augmented
 from posture.standing.clothing import MAX_HEM_DEPTH, hem_depth
@@ -38,6 +40,7 @@ from posture.standing.pelvis_level import (
 from posture.standing.quality import (
     NEEDS_ANKLES,
     NEEDS_HANGING_ARMS,
+    GateSettings,
     ankles_seen,
     arm_angles,
     arms_problem,
@@ -55,17 +58,47 @@ from posture.standing.view import (
     view_evidence,
 )
 
-#: Assumed spread of the camera roll when the scene shows no straight lines (a hand-held phone).
-UNKNOWN_ROLL_SD_DEG = 1.0
-
 
 @dataclass(frozen=True)
 class StandingSettings:
-    """What the user told us about the pictures."""
+    """What the user told us about the pictures, and how strictly the check judges them.
+
+    ``view``, ``height_mm`` and ``marker_mm`` come from the command's options; the
+    rest (``[photo.settings]`` of a configuration file, :meth:`from_dict`) is written
+    into ``result.json`` (:meth:`to_dict`).
+    """
 
     view: View | None = None
     height_mm: float | None = None
     marker_mm: float | None = None
+    #: The picture's gates (:mod:`posture.standing.quality`).
+    gates: GateSettings = field(default_factory=GateSettings)
+    #: Clothing covering more than this share of the way from the hips to the knees leaves the hips out.
+    max_hem_depth: float = MAX_HEM_DEPTH
+    #: Assumed spread (deg) of the camera roll when the scene shows no straight lines (a hand-held phone).
+    unknown_roll_sd_deg: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """How strictly the check judged (everything but the user's facts), JSON-ready."""
+        return {k: v for k, v in plain(dataclasses.asdict(self)).items() if k not in _FACTS}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StandingSettings:
+        """The judging settings from a (partial) nested mapping; the facts are options, not settings.
+
+        Raises
+        ------
+        ValueError
+            An unknown key (named with its path), a fact, or a value of the wrong kind.
+        """
+        given = sorted(set(data) & set(_FACTS))
+        if given:
+            raise ValueError(f"photo.settings: {given[0]!r} is an option of [photo], not a setting")
+        return settings_from_dict(cls, data, "photo.settings")
+
+
+#: The user's facts in :class:`StandingSettings` (command options, not settings).
+_FACTS = ("view", "height_mm", "marker_mm")
 
 
 @dataclass
@@ -164,18 +197,20 @@ class NotMeasurable(ValueError):
         self.nobody = nobody
 
 
-def _gate_picture(name: str, rgb: np.ndarray, variants: list[Variant]) -> Picture | str | None:
+def _gate_picture(
+    name: str, rgb: np.ndarray, variants: list[Variant], gates: GateSettings
+) -> Picture | str | None:
     """The picture with its variants, the reason it cannot be measured, or None when nobody is in it."""
     if not variants:
         return None
-    problem = fatal_problem(variants[0].xy, variants[0].visibility, (rgb.shape[1], rgb.shape[0]))
+    problem = fatal_problem(variants[0].xy, variants[0].visibility, (rgb.shape[1], rgb.shape[0]), gates)
     if problem:
         return problem
     return Picture(name, rgb, variants, variants[0].people)
 
 
 def _collect_pictures(
-    images: list[tuple[str, np.ndarray]], detector: Detector, warnings: list[str]
+    images: list[tuple[str, np.ndarray]], detector: Detector, warnings: list[str], gates: GateSettings
 ) -> list[Picture]:
     """Detect the subject in every picture and its mirror; skip (with a warning) what cannot be measured.
 
@@ -186,13 +221,13 @@ def _collect_pictures(
         (name, rgb, detect_augmented(rgb, detector), detect_augmented(mirror_image(rgb), detector))
         for name, rgb in images
     ]
-    moving = movement_problem([d[2][0].xy for d in detected if d[2]])
+    moving = movement_problem([d[2][0].xy for d in detected if d[2]], gates)
     if moving:
         raise NotMeasurable(moving, nobody=False)
     pictures, found_someone = [], False
     for name, rgb, variants, mirror_variants in detected:
-        direct = _gate_picture(name, rgb, variants)
-        mirror = _gate_picture(name + " (mirrored)", mirror_image(rgb), mirror_variants)
+        direct = _gate_picture(name, rgb, variants, gates)
+        mirror = _gate_picture(name + " (mirrored)", mirror_image(rgb), mirror_variants, gates)
         if direct is None or mirror is None:
             warnings.append(f"{name}: no person found; picture skipped")
             continue
@@ -234,7 +269,12 @@ def _label_and_level(pictures: list[Picture], view: View, roll: RollEstimate) ->
 
 
 def _measures(
-    pictures: list[Picture], view: View, roll: RollEstimate, scale: Scale | None, warnings: list[str]
+    pictures: list[Picture],
+    view: View,
+    roll: RollEstimate,
+    scale: Scale | None,
+    warnings: list[str],
+    settings: StandingSettings,
 ) -> tuple[dict[str, Measure], dict[str, Any]]:
     poses = [p.poses for p in pictures]
     if view.is_side:
@@ -242,10 +282,13 @@ def _measures(
         measures["anterior_pelvic_tilt_deg"] = _pelvic_tilt(pictures, view, roll.roll_deg)
         return measures, {}
     measures = frontal_measures(poses, view, scale)
-    quality = {"pelvis_level": _refine_pelvis_level(pictures, view, roll, scale, measures, warnings)}
+    level = _refine_pelvis_level(
+        pictures, view, roll, scale, measures, warnings, settings.unknown_roll_sd_deg
+    )
+    quality = {"pelvis_level": level}
     first = pictures[0]
     size = (first.rgb.shape[1], first.rgb.shape[0])
-    if not ankles_seen(first.variants[0].xy, first.variants[0].visibility, size):
+    if not ankles_seen(first.variants[0].xy, first.variants[0].visibility, size, settings.gates):
         _leave_out(measures, NEEDS_ANKLES, "the ankles are not in the picture")
     return measures, quality
 
@@ -273,7 +316,7 @@ def analyse_standing(
         With a user-facing reason when no picture can be measured.
     """
     warnings: list[str] = []
-    pictures = _collect_pictures(images, MemoDetector(estimator), warnings)
+    pictures = _collect_pictures(images, MemoDetector(estimator), warnings, settings.gates)
     mirrors = _mirrors(pictures)
     view, view_reason = _decide_view(pictures, settings.view)
     _check_view(pictures[0], settings.view)
@@ -287,16 +330,20 @@ def analyse_standing(
     _label_and_level(mirrors, mirror_view(view), _mirrored_roll(roll))
     first = pictures[0]
     size = (first.rgb.shape[1], first.rgb.shape[0])
-    warnings += quality_warnings(first.poses[0], first.variants[0].visibility, size, view, settings.view)
+    warnings += quality_warnings(
+        first.poses[0], first.variants[0].visibility, size, view, settings.view, settings.gates
+    )
     crowded = max(p.n_people for p in pictures)
     if crowded > 1:
         warnings.append(f"{crowded} people in view: the tallest person was analysed")
     scale = _scale(pictures, settings, warnings)
-    direct, quality = _measures(pictures, view, roll, scale, warnings)
-    mirrored, mirror_quality = _measures(mirrors, mirror_view(view), _mirrored_roll(roll), scale, [])
+    direct, quality = _measures(pictures, view, roll, scale, warnings, settings)
+    mirrored, mirror_quality = _measures(
+        mirrors, mirror_view(view), _mirrored_roll(roll), scale, [], settings
+    )
     measures = combine_measures(direct, mirrored)
-    arms = _arms_gate(pictures, view, measures, warnings)
-    clothing = _clothing_gate(pictures, view, measures, warnings)
+    arms = _arms_gate(pictures, view, measures, warnings, settings.gates)
+    clothing = _clothing_gate(pictures, view, measures, warnings, settings.max_hem_depth)
     quality.update(
         {
             "pictures_used": len(pictures),
@@ -314,7 +361,11 @@ def analyse_standing(
 
 
 def _arms_gate(
-    pictures: list[Picture], view: View, measures: dict[str, Measure], warnings: list[str]
+    pictures: list[Picture],
+    view: View,
+    measures: dict[str, Measure],
+    warnings: list[str],
+    gates: GateSettings,
 ) -> dict[str, Any]:
     """Leave out the measures that need hanging arms when the arms are bent or raised; returns the angles.
 
@@ -329,7 +380,7 @@ def _arms_gate(
         return {"seen": False}
     swap = {"left": "right", "right": "left"}
     angles = {s: (max(direct[s][0], mirror[swap[s]][0]), max(direct[s][1], mirror[swap[s]][1])) for s in swap}
-    problem = arms_problem(angles)
+    problem = arms_problem(angles, gates)
     left_out: dict[str, str] = NEEDS_HANGING_ARMS["side" if view.is_side else "front"] if problem else {}
     _leave_out(measures, left_out, "left out: the arms do not hang at the sides")
     if problem:
@@ -351,7 +402,7 @@ NEEDS_HIPS_SEEN = (
 
 
 def _clothing_gate(
-    pictures: list[Picture], view: View, measures: dict[str, Measure], warnings: list[str]
+    pictures: list[Picture], view: View, measures: dict[str, Measure], warnings: list[str], max_depth: float
 ) -> dict[str, Any]:
     """Leave out the hip measures when a coat, dress or long top covers the hips (front and back views).
 
@@ -370,7 +421,7 @@ def _clothing_gate(
     if any(d is None for d in depths):
         return {"judged": False, "reason": "hips, knees or the torso's clothing not seen"}
     depth = min(d for d in depths if d is not None)
-    covered = depth > MAX_HEM_DEPTH
+    covered = depth > max_depth
     if covered:
         _leave_out(measures, NEEDS_HIPS_SEEN, "left out: clothing covers the hips")
         warnings.append(
@@ -406,6 +457,7 @@ def _refine_pelvis_level(
     scale: Scale | None,
     measures: dict[str, Measure],
     warnings: list[str],
+    unknown_roll_sd_deg: float,
 ) -> dict[str, Any]:
     """Replace the landmark hip-line measures by the landmark + pixel estimate where it works.
 
@@ -438,7 +490,7 @@ def _refine_pelvis_level(
     unc = max(spread, float(np.mean([e.uncertainty_deg for e in found])))
     if not roll.known:
         gain = _roll_sensitivity(pictures[0], view, landmark.value)
-        unc = float(np.hypot(unc, gain * UNKNOWN_ROLL_SD_DEG))
+        unc = float(np.hypot(unc, gain * unknown_roll_sd_deg))
     scores = [a for a in asymmetry if a is not None]
     asymmetric = bool(scores) and max(scores) > ASYMMETRY_LIMIT
     if asymmetric:

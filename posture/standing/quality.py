@@ -6,22 +6,52 @@ conditions under which no hip measure can be trusted at all.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from posture.core.view import View
 from posture.data.skeleton import Landmark as L
 
-MIN_VISIBILITY = 0.5
-#: The subject should fill at least this share of the image height.
-MIN_HEIGHT_SHARE = 0.35
-#: Beyond this trunk angle from vertical the subject is not standing upright.
-MAX_UPRIGHT_DEG = 15.0
-#: Beyond this trunk angle from vertical the subject is lying or bent over: nothing is measured.
-MAX_TRUNK_DEG = 45.0
-#: Below this thigh length (hip to knee, in torso lengths, vertical extent) the subject is sitting.
-MIN_THIGH_DROP = 0.35
 _WHOLE_BODY = [L.NOSE, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE,
                L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class GateSettings:
+    """How strictly a picture is judged (the gates of :mod:`posture.standing.quality`)."""
+
+    #: Landmarks scored less visible than this count as not seen.
+    min_visibility: float = 0.5
+    #: The subject should fill at least this share of the image height.
+    min_height_share: float = 0.35
+    #: Beyond this trunk angle from vertical the subject is not standing upright.
+    max_upright_deg: float = 15.0
+    #: Beyond this trunk angle from vertical the subject is lying or bent over: nothing is measured.
+    max_trunk_deg: float = 45.0
+    #: Below this thigh length (hip to knee, in torso lengths, vertical extent) the subject is sitting.
+    min_thigh_drop: float = 0.35
+    #: A knee bent more than this (deg, 180 minus the hip-knee-ankle angle) is not a standing knee.
+    max_knee_bend_deg: float = 25.0
+    #: Knees bent this much more on one side than the other: the weight is on one leg.
+    max_knee_bend_diff_deg: float = 15.0
+    #: Ankles further apart vertically than this share of the leg length (front/back view): one foot forward.
+    max_ankle_rise: float = 0.08
+    #: Ankles further apart horizontally than this share of the leg length in a side-on picture: mid-stride.
+    max_side_stride: float = 0.3
+    #: Between pictures of one standing pose, the hips may travel at most this share of a leg length ...
+    max_hip_travel: float = 0.25
+    #: ... and the feet's horizontal spacing may change by at most this share of a leg length.
+    max_step_change: float = 0.2
+    #: ... and the legs' length in the picture may change by at most this factor (walking towards the camera).
+    max_size_change: float = 1.12
+    #: An elbow bent more than this (deg, 180 minus the shoulder-elbow-wrist angle) is not a hanging arm.
+    max_elbow_bend_deg: float = 40.0
+    #: An upper arm further than this from vertical (deg, in the picture) is raised, not hanging.
+    max_arm_raise_deg: float = 35.0
+
+
+GATES = GateSettings()
 
 
 def _in_frame(xy: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -36,7 +66,9 @@ def trunk_from_vertical_deg(xy: np.ndarray) -> float:
     return abs(float(np.degrees(np.arctan2(shoulders[0] - hips[0], hips[1] - shoulders[1]))))
 
 
-def fatal_problem(xy: np.ndarray, visibility: np.ndarray, size: tuple[int, int]) -> str | None:
+def fatal_problem(
+    xy: np.ndarray, visibility: np.ndarray, size: tuple[int, int], gates: GateSettings = GATES
+) -> str | None:
     """Why nothing can be measured (hips or shoulders not seen, not standing), or ``None``."""
     core = [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER]
     inside = _in_frame(xy[core], size)
@@ -45,7 +77,7 @@ def fatal_problem(xy: np.ndarray, visibility: np.ndarray, size: tuple[int, int])
         parts = " and ".join(missing or ["hips"])
         return f"{parts} not in view (the picture is cut off): step back so the whole body is in the picture"
     trunk = trunk_from_vertical_deg(xy)
-    if trunk > MAX_TRUNK_DEG:
+    if trunk > gates.max_trunk_deg:
         return f"the subject is not standing (trunk {trunk:.0f} degrees from vertical): stand for the picture"
     hips_y = (xy[L.LEFT_HIP, 1] + xy[L.RIGHT_HIP, 1]) / 2
     torso = hips_y - (xy[L.LEFT_SHOULDER, 1] + xy[L.RIGHT_SHOULDER, 1]) / 2
@@ -53,24 +85,16 @@ def fatal_problem(xy: np.ndarray, visibility: np.ndarray, size: tuple[int, int])
     in_view = _in_frame(knees, size)
     if in_view.any() and torso > 0:
         drops = knees[in_view, 1] - hips_y
-        if np.all(drops < MIN_THIGH_DROP * torso):
+        if np.all(drops < gates.min_thigh_drop * torso):
             return "the knees are about level with the hips: the subject seems to sit; stand for the picture"
-        if np.any(drops < MIN_THIGH_DROP * torso):
+        if np.any(drops < gates.min_thigh_drop * torso):
             return (
                 "one knee is raised to hip height (a kick, a step or a lunge), not a standing posture: "
                 "ask the client to stand still with the weight on both feet"
             )
-    return stance_problem(xy, size)
+    return stance_problem(xy, size, gates)
 
 
-#: A knee bent more than this (deg, 180 minus the hip-knee-ankle angle) is not a standing knee.
-MAX_KNEE_BEND_DEG = 25.0
-#: Knees bent this much more on one side than the other: the weight is on one leg.
-MAX_KNEE_BEND_DIFF_DEG = 15.0
-#: Ankles further apart vertically than this share of the leg length (front/back view): one foot forward.
-MAX_ANKLE_RISE = 0.08
-#: Ankles further apart horizontally than this share of the leg length in a side-on picture: mid-stride.
-MAX_SIDE_STRIDE = 0.3
 _LEGS = {"left": (L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), "right": (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)}
 STANCE_REMEDY = "ask the client to stand still, feet side by side and hip-width apart, weight on both feet"
 
@@ -93,7 +117,7 @@ def leg_length_px(xy: np.ndarray) -> float:
     return float(np.mean([np.linalg.norm(xy[_LEGS[s][0]] - xy[_LEGS[s][2]]) for s in _LEGS]))
 
 
-def stance_problem(xy: np.ndarray, size: tuple[int, int]) -> str | None:
+def stance_problem(xy: np.ndarray, size: tuple[int, int], gates: GateSettings = GATES) -> str | None:
     """Why the picture does not show a still, two-footed stance (mid-stride, weight on one leg), or ``None``.
 
     Needs both legs in the picture; judged from the landmarks: a knee bent much
@@ -105,7 +129,10 @@ def stance_problem(xy: np.ndarray, size: tuple[int, int]) -> str | None:
         return None
     bend = {s: knee_bend_deg(xy, s) for s in _LEGS}
     seen: list[str] = []
-    if max(bend.values()) > MAX_KNEE_BEND_DEG or abs(bend["left"] - bend["right"]) > MAX_KNEE_BEND_DIFF_DEG:
+    if (
+        max(bend.values()) > gates.max_knee_bend_deg
+        or abs(bend["left"] - bend["right"]) > gates.max_knee_bend_diff_deg
+    ):
         seen.append(
             f"a knee is bent (left {bend['left']:.0f}, right {bend['right']:.0f} degrees): the weight seems "
             f"to be on one leg or the client is mid-stride"
@@ -118,12 +145,12 @@ def stance_problem(xy: np.ndarray, size: tuple[int, int]) -> str | None:
         (xy[L.LEFT_SHOULDER, 1] + xy[L.RIGHT_SHOULDER, 1]) / 2 - (xy[L.LEFT_HIP, 1] + xy[L.RIGHT_HIP, 1]) / 2
     )
     remedy = STANCE_REMEDY
-    if side_on and sideways > MAX_SIDE_STRIDE:
+    if side_on and sideways > gates.max_side_stride:
         seen.append(
             f"the feet are apart front to back ({100 * sideways:.0f}% of a leg length): the client seems "
             f"to be mid-stride"
         )
-    if not side_on and rise > MAX_ANKLE_RISE:
+    if not side_on and rise > gates.max_ankle_rise:
         seen.append(
             f"one foot is ahead of the other (the ankles are {100 * rise:.0f}% of a leg length apart in "
             f"height): mid-stride or a split stance, or the camera is not square to the client"
@@ -163,7 +190,12 @@ def framing_remedy(parts: list[str]) -> str:
 
 
 def quality_warnings(
-    xy: np.ndarray, visibility: np.ndarray, size: tuple[int, int], view: View, requested: View | None
+    xy: np.ndarray,
+    visibility: np.ndarray,
+    size: tuple[int, int],
+    view: View,
+    requested: View | None,
+    gates: GateSettings = GATES,
 ) -> list[str]:
     """Warnings about framing, size, posture, view and landmark visibility."""
     out = []
@@ -173,13 +205,13 @@ def quality_warnings(
         parts = " and ".join(missing)
         out.append(f"not the whole body is in the picture: {parts} not in view; {framing_remedy(missing)}")
     height_share = float(np.ptp(body[:, 1])) / size[1]
-    if height_share < MIN_HEIGHT_SHARE:
+    if height_share < gates.min_height_share:
         out.append(
             f"the subject fills only {100 * height_share:.0f}% of the picture height "
-            f"(at least {100 * MIN_HEIGHT_SHARE:.0f}% is advised): move closer or zoom in"
+            f"(at least {100 * gates.min_height_share:.0f}% is advised): move closer or zoom in"
         )
     lean = trunk_from_vertical_deg(xy)
-    if lean > MAX_UPRIGHT_DEG:
+    if lean > gates.max_upright_deg:
         out.append(f"the trunk is {lean:.0f} degrees from vertical: the subject should stand upright")
     if requested is not None and requested is not view:
         out.append(f"the picture looks like a {view.value} view, but --view {requested.value} was given")
@@ -187,7 +219,7 @@ def quality_warnings(
     faint = [
         lm.label
         for lm in _WHOLE_BODY
-        if visibility[lm] < MIN_VISIBILITY and not (far and lm.label.startswith(far))
+        if visibility[lm] < gates.min_visibility and not (far and lm.label.startswith(far))
     ]
     if faint:
         out.append(f"low confidence for {', '.join(faint)}: check clothing, lighting and occlusion")
@@ -201,21 +233,15 @@ NEEDS_ANKLES = (
 )  # fmt: skip
 
 
-def ankles_seen(xy: np.ndarray, visibility: np.ndarray, size: tuple[int, int]) -> bool:
+def ankles_seen(
+    xy: np.ndarray, visibility: np.ndarray, size: tuple[int, int], gates: GateSettings = GATES
+) -> bool:
     """Whether both ankles are inside the picture and confidently seen."""
     ankles = [L.LEFT_ANKLE, L.RIGHT_ANKLE]
-    return bool(_in_frame(xy[ankles], size).all() and (visibility[ankles] >= MIN_VISIBILITY).all())
+    return bool(_in_frame(xy[ankles], size).all() and (visibility[ankles] >= gates.min_visibility).all())
 
 
-#: Between pictures of one standing pose, the hips may travel at most this share of a leg length ...
-MAX_HIP_TRAVEL = 0.25
-#: ... and the feet's horizontal spacing may change by at most this share of a leg length.
-MAX_STEP_CHANGE = 0.2
-#: ... and the legs' length in the picture may change by at most this factor (walking towards the camera).
-MAX_SIZE_CHANGE = 1.12
-
-
-def movement_problem(poses: list[np.ndarray]) -> str | None:
+def movement_problem(poses: list[np.ndarray], gates: GateSettings = GATES) -> str | None:
     """Why several pictures do not show one still pose (the person walks or moves), or ``None``.
 
     ``poses`` are the subject's (33, 2) landmarks in each picture (same camera).
@@ -227,7 +253,7 @@ def movement_problem(poses: list[np.ndarray]) -> str | None:
     if not np.isfinite(leg) or leg <= 0:
         return None
     nearer = float(np.nanmax(legs) / np.nanmin(legs))
-    if nearer > MAX_SIZE_CHANGE:
+    if nearer > gates.max_size_change:
         return (
             f"the person moves between the pictures (their size in the picture changes by "
             f"{100 * (nearer - 1):.0f}%: walking towards or away from the camera): this looks like walking, "
@@ -238,7 +264,7 @@ def movement_problem(poses: list[np.ndarray]) -> str | None:
     travel = float(np.nanmax(np.linalg.norm(hips - np.nanmedian(hips, axis=0), axis=1))) / leg
     spacing = np.array([xy[L.LEFT_ANKLE, 0] - xy[L.RIGHT_ANKLE, 0] for xy in poses]) / leg
     change = float(np.nanmax(spacing) - np.nanmin(spacing))
-    if travel > MAX_HIP_TRAVEL or change > MAX_STEP_CHANGE:
+    if travel > gates.max_hip_travel or change > gates.max_step_change:
         return (
             f"the person moves between the pictures (the hips travel {100 * travel:.0f}% and the feet's "
             f"spacing changes by {100 * change:.0f}% of a leg length): this looks like walking, not a "
@@ -248,10 +274,6 @@ def movement_problem(poses: list[np.ndarray]) -> str | None:
     return None
 
 
-#: An elbow bent more than this (deg, 180 minus the shoulder-elbow-wrist angle) is not a hanging arm.
-MAX_ELBOW_BEND_DEG = 40.0
-#: An upper arm further than this from vertical (deg, in the picture) is raised, not hanging.
-MAX_ARM_RAISE_DEG = 35.0
 _ARMS = {
     "left": (L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST),
     "right": (L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST),
@@ -281,15 +303,15 @@ def arm_angles(xy: np.ndarray, size: tuple[int, int]) -> dict[str, tuple[float, 
     return out
 
 
-def arms_problem(angles: dict[str, tuple[float, float]] | None) -> str | None:
+def arms_problem(angles: dict[str, tuple[float, float]] | None, gates: GateSettings = GATES) -> str | None:
     """Why the arms do not hang relaxed at the sides (holding, carrying, hands in pockets, raised), or None.
 
     ``angles`` as from :func:`arm_angles`.
     """
     if angles is None:
         return None
-    bent = {s: b for s, (b, _) in angles.items() if b > MAX_ELBOW_BEND_DEG}
-    raised = {s: r for s, (_, r) in angles.items() if r > MAX_ARM_RAISE_DEG}
+    bent = {s: b for s, (b, _) in angles.items() if b > gates.max_elbow_bend_deg}
+    raised = {s: r for s, (_, r) in angles.items() if r > gates.max_arm_raise_deg}
     seen = []
     if bent:
         which = " and ".join(f"{s} {b:.0f}" for s, b in bent.items())

@@ -118,3 +118,29 @@ def test_batch_jobs_with_other_settings_are_other_jobs():
     changed = replace(job, gait_settings=GaitSettings(si_flag_pct=15.0).to_dict())
     assert job.key != changed.key
     assert GaitSettings.from_dict(changed.to_dict()["gait_settings"]).si_flag_pct == 15.0
+
+
+def test_standing_settings_from_the_file_and_into_the_document(tmp_path):
+    from posture.standing.check import StandingSettings
+    from posture.standing.quality import GateSettings
+
+    path = _config(
+        tmp_path, "[photo.settings]\nmax_hem_depth = 0.5\n[photo.settings.gates]\nmax_elbow_bend_deg = 30\n"
+    )
+    config = load_config(path, _parsers())
+    assert config.photo_settings == StandingSettings(
+        max_hem_depth=0.5, gates=GateSettings(max_elbow_bend_deg=30.0)
+    )
+    assert config.photo_settings.to_dict()["gates"]["max_elbow_bend_deg"] == 30.0
+    assert "view" not in config.photo_settings.to_dict()
+    with pytest.raises(InputError, match="'height_mm' is an option of \\[photo\\], not a setting"):
+        load_config(_config(tmp_path, "[photo.settings]\nheight_mm = 1700\n"), _parsers())
+
+
+def test_stricter_gates_refuse_a_picture_the_defaults_accept():
+    """The arm gate as settings: an elbow bent 30 deg passes the default 40 deg and fails a 20 deg limit."""
+    from posture.standing.quality import GateSettings, arms_problem
+
+    angles = {"left": (30.0, 5.0), "right": (5.0, 5.0)}
+    assert arms_problem(angles) is None
+    assert "bent" in arms_problem(angles, GateSettings(max_elbow_bend_deg=20.0))
