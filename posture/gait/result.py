@@ -262,6 +262,7 @@ SIDE_PARAMETERS: dict[str, tuple[str, str, str]] = {
 #: Parameters compared left against right: parameter -> (what, what it needs).
 SYMMETRY_PARAMETERS: dict[str, tuple[str, str]] = {
     "step_time_s": ("step time", "steps"),
+    "stride_time_s": ("stride time", "steps"),
     "stance_time_s": ("stance time", "toe_off"),
     "swing_time_s": ("swing time", "toe_off"),
     "stance_pct": ("stance %", "toe_off"),
