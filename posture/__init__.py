@@ -6,6 +6,8 @@ The public API::
     seq = posture.load_pose("samples/stand_front_level.png")   # -> PoseSequence
     check = posture.check_standing("samples/stand_front_hipdrop.png", height_cm=170)  # -> StandingCheck
     walk = posture.analyse_walk("samples/walk_side.mp4", height_cm=175)  # -> WalkAnalysis
+    posture.analyse_gait(seq)                      # landmarks from any source -> GaitResult
+    posture.check_standing_landmarks(seq)          # the standing landmark measures -> CheckResult
     with posture.open_history("clients.sqlite") as db:                  # -> History
         db.add(check, "Ann", taken_at=datetime(2026, 1, 5))
 
@@ -19,6 +21,11 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "CheckResult",
+    "GaitSettings",
+    "StandingSettings",
+    "analyse_gait",
+    "check_standing_landmarks",
     "History",
     "HistoryDB",
     "Landmark",
@@ -38,15 +45,25 @@ __all__ = [
 
 if TYPE_CHECKING:
     from posture.api import StandingCheck, WalkAnalysis, analyse_walk, check_standing
+    from posture.core.result import CheckResult
     from posture.data.sequence import PoseSequence
     from posture.data.skeleton import SIDE_PAIRS, Landmark, Side
     from posture.data.tracking import select_subject
     from posture.errors import PostureError
+    from posture.gait.check import analyse_gait
+    from posture.gait.settings import GaitSettings
     from posture.history.db import HistoryDB
     from posture.history.facade import History, open_history
     from posture.pose.run import load_pose
+    from posture.standing.check import StandingSettings
+    from posture.standing.from_landmarks import check_standing_landmarks
 
 _LAZY = {
+    "CheckResult": "posture.core.result",
+    "GaitSettings": "posture.gait.settings",
+    "StandingSettings": "posture.standing.check",
+    "analyse_gait": "posture.gait.check",
+    "check_standing_landmarks": "posture.standing.from_landmarks",
     "History": "posture.history.facade",
     "HistoryDB": "posture.history.db",
     "open_history": "posture.history.facade",
