@@ -8,13 +8,11 @@ import cv2
 import numpy as np
 
 from posture.annotate.skeleton import SIDE_COLOURS, draw_people, draw_timestamp, line_width, put_text
-from posture.data.skeleton import Landmark as L
-from posture.data.skeleton import Side
+from posture.data.skeleton import HEEL, SIDES, TOE, Side
 
 #: How long an event marker stays on screen, in seconds.
 MARK_S = 0.35
-_POINT = {("left", "heel_strike"): L.LEFT_HEEL, ("right", "heel_strike"): L.RIGHT_HEEL,
-          ("left", "toe_off"): L.LEFT_FOOT_INDEX, ("right", "toe_off"): L.RIGHT_FOOT_INDEX}  # fmt: skip
+_POINT = {(str(s), kind): feet[s] for s in SIDES for kind, feet in (("heel_strike", HEEL), ("toe_off", TOE))}
 _LABEL = {"heel_strike": "heel strike", "toe_off": "toe off"}
 
 

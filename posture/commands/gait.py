@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from posture.data.skeleton import SIDES
 from posture.pipeline.gait import GaitOptions
 from posture.pipeline.gait_files import ALL_FILES
 
@@ -23,7 +24,7 @@ def gait_summary(doc: dict[str, Any], opts: GaitOptions) -> list[str]:
         listed = ", ".join(f"#{p['track_id']} {p['walked_body_heights']:.1f}" for p in others[:6])
         lines.append(f"  others (body heights walked; choose one with --subject ID): {listed}")
     lines += [f"  refused: {reason}" for reason in doc.get("footage", {}).get("refused", [])]
-    for side in ("left", "right"):
+    for side in SIDES:
         stance = spatio[side].get("stance_pct", {})
         mean = stance.get("mean")
         shown = "not measured" if mean is None else f"{mean:.1f} %"

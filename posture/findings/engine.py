@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from posture.core.measure import Measure
+from posture.data.skeleton import SIDES
 from posture.findings.load import load_knowledge
 from posture.findings.types import (
     DIRECTIONS,
@@ -90,7 +91,7 @@ def _measure_name(trigger: Trigger, side: str | None) -> str:
 
 
 def _rule_sides(rule: FindingRule) -> tuple[str | None, ...]:
-    return ("left", "right") if rule.per_side else (None,)
+    return tuple(str(s) for s in SIDES) if rule.per_side else (None,)
 
 
 def check_units(measures: Mapping[str, Measure], knowledge: Knowledge) -> None:

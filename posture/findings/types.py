@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from posture.data import skeleton
 from posture.errors import PostureError
 
 #: Severity band names, mildest first. A value short of the first band gives no finding.
@@ -27,7 +28,7 @@ SEVERITIES: tuple[str, ...] = ("mild", "moderate", "marked")
 DIRECTIONS: tuple[str, ...] = ("positive", "negative", "absolute", "above", "below")
 
 EXERCISE_KINDS: tuple[str, ...] = ("stretch", "strength", "drill", "mobility")
-SIDES: tuple[str, ...] = ("left", "right")
+SIDES: tuple[str, ...] = tuple(str(s) for s in skeleton.SIDES)
 
 
 class KnowledgeError(PostureError):

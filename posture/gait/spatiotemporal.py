@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from posture.data.skeleton import Side
+from posture.data.skeleton import SIDES, Side
 from posture.gait.events import HEEL_STRIKE, TOE_OFF, GaitEvent
 
 #: |SI| above this (in %) is flagged; about 10% separates typical from asymmetric walking.
@@ -192,8 +192,8 @@ def cadence_spm(rows: list[StepRow]) -> Stat:
 
 def speed_m_s(summary: dict[str, dict[str, Stat]]) -> float:
     """Walking speed from mean step length and step time over both feet (NaN without a scale)."""
-    lengths = [summary[s]["step_length_m"].mean for s in ("left", "right")]
-    times = [summary[s]["step_time_s"].mean for s in ("left", "right")]
+    lengths = [summary[s]["step_length_m"].mean for s in SIDES]
+    times = [summary[s]["step_time_s"].mean for s in SIDES]
     if not all(math.isfinite(x) for x in lengths + times):
         return math.nan
     return float(sum(lengths) / sum(times))

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from posture.data.sequence import PoseSequence
-from posture.data.skeleton import Landmark, Side
+from posture.data.skeleton import SIDES, Landmark
 from posture.gait.angles import (
     compute_sagittal_angles,
     cycle_curves,
@@ -100,7 +100,7 @@ def side_cycles(
 ) -> dict[str, tuple[np.ndarray, np.ndarray, int]]:
     """Each side's angles over that side's heel-strike-to-heel-strike cycles: (mean, SD, cycles)."""
     out = {}
-    for side in (Side.LEFT, Side.RIGHT):
+    for side in SIDES:
         strikes = [e.time_s for e in events if e.kind == HEEL_STRIKE and e.side == side]
         for name in (n for n in angles if n.startswith(f"{side}_")):
             out[name] = cycle_curves(angles[name], time_s, strikes)

@@ -13,6 +13,7 @@ import numpy as np
 from posture.annotate.gait import draw_gait_frame, marks_from_events
 from posture.annotate.video import VideoWriter
 from posture.data.sequence import PoseSequence
+from posture.data.skeleton import SIDES
 from posture.gait.check import subject_landmarks
 from posture.gait.result import GaitResult
 from posture.interop.export import export_walk, side_cycles, walk_angles
@@ -123,8 +124,8 @@ def _write_steps(result: GaitResult, path: Path) -> None:
 def _plots(result: GaitResult, out: Path, image_height: int) -> list[tuple[str, np.ndarray]]:
     feet = result.feet
     heights = {
-        side: {"heel": image_height - feet.heel[side][:, 1], "toe": image_height - feet.toe[side][:, 1]}
-        for side in ("left", "right")
+        str(s): {"heel": image_height - feet.heel[s][:, 1], "toe": image_height - feet.toe[s][:, 1]}
+        for s in SIDES
     }
     events = [e.to_dict() for e in result.events]
     paths = [

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
+from posture.data.skeleton import SIDES
 from posture.io.atomic import atomic_path
 
 LEFT, RIGHT = "#ff8c00", "#0078ff"  # the overlay's side colours
@@ -32,7 +33,7 @@ def plot_foot_trajectories(
     """
     fig = Figure(figsize=(10, 5.5))
     axes = fig.subplots(2, 1, sharex=True)
-    for ax, side in zip(axes, ("left", "right"), strict=True):
+    for ax, side in zip(axes, SIDES, strict=True):
         for part, style in (("heel", "-"), ("toe", "--")):
             ax.plot(time_s, feet[side][part], style, color=COLOURS[side], lw=1.3, label=f"{side} {part}")
         for e in events:
@@ -59,7 +60,7 @@ def plot_angle_cycles(cycles: dict[str, tuple[np.ndarray, np.ndarray, int]], pat
     axes = fig.subplots(1, 3)
     pct = np.linspace(0, 100, 101)
     for ax, (joint, title) in zip(axes, joints, strict=True):
-        for side in ("left", "right"):
+        for side in SIDES:
             mean, sd, n = cycles.get(f"{side}_{joint}", (np.full(101, np.nan), np.full(101, np.nan), 0))
             if n == 0:
                 continue
@@ -88,7 +89,7 @@ def plot_step_series(steps: list[dict], path: Path) -> Path:
     fig = Figure(figsize=(10, 7))
     axes = fig.subplots(len(series), 1, sharex=True)
     for ax, (key, label) in zip(axes, series, strict=True):
-        for side in ("left", "right"):
+        for side in SIDES:
             rows = [r for r in steps if r["side"] == side and r.get(key) is not None]
             ax.plot([r["heel_strike_s"] for r in rows], [r[key] for r in rows], "o-", color=COLOURS[side],
                     label=side)  # fmt: skip
