@@ -144,3 +144,17 @@ def test_stricter_gates_refuse_a_picture_the_defaults_accept():
     angles = {"left": (30.0, 5.0), "right": (5.0, 5.0)}
     assert arms_problem(angles) is None
     assert "bent" in arms_problem(angles, GateSettings(max_elbow_bend_deg=20.0))
+
+
+def test_batch_options_and_both_checks_settings_from_one_file(tmp_path):
+    path = _config(
+        tmp_path,
+        "[batch]\nworkers = 1\ntime_limit = 900\n[gait.settings.stepping]\nstrikes_needed = 4\n"
+        "[photo.settings.gates]\nmax_arm_raise_deg = 30\n",
+    )
+    parser = build_parser()
+    argv = ["batch", "clips/", "--config", str(path)]
+    args = _with_config(parser, parser.parse_args(argv), argv)
+    assert (args.workers, args.time_limit) == (1, 900.0)
+    assert args.gait_settings.stepping.strikes_needed == 4
+    assert args.photo_settings.gates.max_arm_raise_deg == 30.0
