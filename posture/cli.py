@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import math
 import os
 import sqlite3
@@ -204,6 +205,7 @@ def _cmd_gait(args: argparse.Namespace) -> int:
         export=(args.export,) if args.export else (),
     )
     taken_at = _history_checks(args, "gait", [opts.input], out)
+    opts = dataclasses.replace(opts, taken_at=taken_at)
     existed = out.exists()
     doc = run_gait(opts)
     stored = _store(args, doc, [opts.input], out, taken_at, (ALL_FILES, existed))
@@ -299,6 +301,7 @@ def _cmd_photo(args: argparse.Namespace) -> int:
         settings=getattr(args, "photo_settings", None) or StandingSettings(),
     )
     taken_at = _history_checks(args, "photo", opts.inputs, out)
+    opts = dataclasses.replace(opts, taken_at=taken_at)
     existed = out.exists()
     doc = run_photo(opts)
     stored = _store(args, doc, opts.inputs, out, taken_at, (OUTPUT_FILES, existed))

@@ -12,16 +12,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+import matplotlib.dates as mdates
+import numpy as np
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from posture.history.compare import Change, K, Series, compare, load_series  # noqa: E402
-from posture.history.db import HistoryDB, Session  # noqa: E402
-from posture.report.html import _CSS, _closing, _e, _header, _list, write_report  # noqa: E402
+from posture.history.compare import Change, K, Series, compare, load_series
+from posture.history.db import HistoryDB, Session
+from posture.report.html import _CSS, _closing, _e, _header, _list, write_report
 
 #: Measures plotted as trends (all measures are in the table); others are plotted when fewer.
 HEADLINE = {
@@ -49,7 +46,9 @@ def _plot_kind(kind: str, series: Sequence[Series]) -> bytes | None:
         return None
     cols = min(3, len(names))
     rows = (len(names) + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 2.9 * rows), squeeze=False)
+    # a Figure, not pyplot: the caller's matplotlib backend (a notebook's inline plots) is left alone
+    fig = Figure(figsize=(4.2 * cols, 2.9 * rows))
+    axes = fig.subplots(rows, cols, squeeze=False)
     for ax, name in zip(axes.flat, names, strict=False):
         for s in (s for s in series if s.name == name and len(s.points) >= 2):
             t = [p.taken_at for p in s.points]
@@ -71,7 +70,6 @@ def _plot_kind(kind: str, series: Sequence[Series]) -> bytes | None:
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100)
-    plt.close(fig)
     return buffer.getvalue()
 
 

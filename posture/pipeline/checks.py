@@ -33,17 +33,34 @@ def check_out_dir(out: Path, create: bool = False) -> None:
         out.mkdir(parents=True, exist_ok=True)
 
 
-def document_header(kind: str, schema_version: int, inputs: object, client: str | None) -> dict[str, object]:
-    """The fields every result.json starts with."""
-    from datetime import UTC, datetime
+def document_header(
+    kind: str, schema_version: int, inputs: object, client: str | None, taken: tuple[datetime, str] | None
+) -> dict[str, object]:
+    """The fields every result.json starts with: ``taken`` is when the client was filmed and where
+    that date came from; ``created`` is when this document was made."""
+    from datetime import UTC
 
     return {
         "schema_version": schema_version,
         "kind": kind,
+        "taken": None if taken is None else {"at": taken[0].isoformat(timespec="seconds"), "from": taken[1]},
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "inputs": inputs,
         "client": client,
     }
+
+
+def when_taken(first_input: str, stated: datetime | None) -> tuple[datetime, str] | None:
+    """When the pictures or the clip were taken: the stated date (``--date``), else the file's
+    metadata (EXIF, the MP4 header), else its file time; ``None`` for a camera."""
+    if stated is not None:
+        return stated, "stated"
+    from posture.history.extract import date_taken
+
+    try:
+        return date_taken(first_input)
+    except OSError:
+        return None
 
 
 def parse_date(text: str | None, flag: str = "--date") -> datetime | None:

@@ -8,6 +8,7 @@ files (:mod:`posture.pipeline.gait_files`). The command and the Python API
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from posture.gait.check import VIEWS, analyse_gait
 from posture.gait.recover import track_walker
 from posture.gait.result import GaitResult
 from posture.gait.settings import GaitSettings
-from posture.pipeline.checks import check_height_cm, check_out_dir, document_header
+from posture.pipeline.checks import check_height_cm, check_out_dir, document_header, when_taken
 from posture.pipeline.gait_files import write_gait
 from posture.pose.bundle import resolve_model
 from posture.pose.landmarker import PoseOptions
@@ -51,6 +52,8 @@ class GaitOptions:
     settings: GaitSettings = field(default_factory=GaitSettings)
     #: Extra research files (:data:`EXPORTS`): ``trc`` writes markers.trc and angles.mot.
     export: tuple[str, ...] = ()
+    #: When the clip was filmed (``--date``); default: its header, else the file time.
+    taken_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,9 @@ def _document(
     result: GaitResult, opts: GaitOptions, seq: PoseSequence, findings: list, recommendations: list
 ) -> dict[str, Any]:
     return {
-        **document_header("gait", SCHEMA_VERSION, [opts.input], opts.client),
+        **document_header(
+            "gait", SCHEMA_VERSION, [opts.input], opts.client, when_taken(opts.input, opts.taken_at)
+        ),
         **result.check_result().to_document(),
         **result.to_dict(),
         "findings": [f.to_dict() for f in findings],

@@ -18,7 +18,7 @@ from posture.gait.check import subject_landmarks
 from posture.gait.result import GaitResult
 from posture.interop.export import export_walk, side_cycles, walk_angles
 from posture.io.atomic import atomic_open, staged_folder
-from posture.report.html import render_report, write_report
+from posture.report.html import render_report, taken_of, write_report
 from posture.report.plots import plot_angle_cycles, plot_foot_trajectories, plot_step_series
 from posture.sources.video import VideoSource
 
@@ -78,6 +78,7 @@ def _write_gait_files(analysis: GaitAnalysis, out: Path, progress: bool) -> None
         general=analysis.knowledge.general,
         provenance=analysis.doc["provenance"],
         client=analysis.doc["client"],
+        taken=taken_of(analysis.doc),
         warnings=[walker_line(result.subject)] + list(result.notes),
     )
     write_report(out / "report.html", html)

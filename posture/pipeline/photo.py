@@ -8,6 +8,7 @@ files (:mod:`posture.pipeline.photo_files`). The command and the Python API
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from posture.core.result import SCHEMA_VERSION
 from posture.core.view import View
 from posture.errors import InputError, NoPersonError
 from posture.findings import Finding, Knowledge, Recommendation, evaluate, load_knowledge, recommend
-from posture.pipeline.checks import check_height_cm, check_out_dir, check_range, document_header
+from posture.pipeline.checks import check_height_cm, check_out_dir, check_range, document_header, when_taken
 from posture.pipeline.photo_files import write_photo
 from posture.pose.bundle import ModelInfo, resolve_model
 from posture.pose.landmarker import PoseEstimator, PoseOptions
@@ -46,6 +47,8 @@ class PhotoOptions:
     model: str | None = None
     #: How strictly the check judges (``[photo.settings]`` of a configuration file); the facts above win.
     settings: StandingSettings = field(default_factory=StandingSettings)
+    #: When the pictures were taken (``--date``); default: their metadata, else the file time.
+    taken_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -171,7 +174,9 @@ def result_document(
 ) -> dict[str, Any]:
     """The JSON document (schema ``SCHEMA_VERSION``)."""
     return {
-        **document_header("photo", SCHEMA_VERSION, opts.inputs, opts.client),
+        **document_header(
+            "photo", SCHEMA_VERSION, opts.inputs, opts.client, when_taken(opts.inputs[0], opts.taken_at)
+        ),
         **result.check_result().to_document(),
         "findings": [f.to_dict() for f in findings],
         "recommendations": [r.to_dict() for r in recommendations],

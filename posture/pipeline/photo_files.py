@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import cv2
 
 from posture.io.atomic import atomic_open, atomic_path, staged_folder
-from posture.report.html import render_report, write_report
+from posture.report.html import render_report, taken_of, write_report
 
 if TYPE_CHECKING:
     from posture.pipeline.photo import PhotoAnalysis
@@ -44,6 +44,7 @@ def _write_photo_files(analysis: PhotoAnalysis, out: Path) -> None:
         general=analysis.knowledge.general,
         provenance=analysis.doc["provenance"],
         client=analysis.doc["client"],
+        taken=taken_of(analysis.doc),
         warnings=result.warnings,
         withheld=withheld_reason(result.protocol),
     )

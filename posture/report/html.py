@@ -118,11 +118,36 @@ def _confidence_badge(finding: Finding) -> str:
     return _badge("within uncertainty", "plain")
 
 
-def _header(title: str, subtitle: str, client: str | None, created: datetime) -> str:
+def taken_of(document: Mapping[str, Any]) -> tuple[datetime, str] | None:
+    """A result document's ``taken`` date and its origin, or ``None``."""
+    taken = document.get("taken")
+    if not isinstance(taken, Mapping) or not taken.get("at"):
+        return None
+    return datetime.fromisoformat(str(taken["at"])), str(taken.get("from", ""))
+
+
+def _header(
+    title: str,
+    subtitle: str,
+    client: str | None,
+    created: datetime,
+    taken: tuple[datetime, str] | None = None,
+) -> str:
+    """The title, the client, when the pictures or clip were taken (and how that is known), and when
+    the report was made."""
     client_line = f"<div><strong>Client:</strong> {_e(client)}</div>" if client else ""
     sub = f'<div class="sub">{_e(subtitle)}</div>' if subtitle else ""
-    date = f"<div><strong>Date:</strong> {_e(created.strftime('%Y-%m-%d %H:%M'))}</div>"
-    return f'<header><h1>{_e(title)}</h1>{sub}<div class="meta">{client_line}{date}</div></header>'
+    dates = ""
+    if taken is not None:
+        how = {"stated": "as stated", "metadata": "from the file's metadata", "file time": "the file's time"}
+        when = (
+            taken[0].strftime("%-d %B %Y")
+            if taken[0].time() == datetime.min.time()
+            else (taken[0].strftime("%-d %B %Y, %H:%M"))
+        )
+        dates += f"<div><strong>Taken:</strong> {_e(when)} ({_e(how.get(taken[1], taken[1]))})</div>"
+    dates += f"<div><strong>Report made:</strong> {_e(created.strftime('%Y-%m-%d %H:%M'))}</div>"
+    return f'<header><h1>{_e(title)}</h1>{sub}<div class="meta">{client_line}{dates}</div></header>'
 
 
 def _finding_numbers(f: Finding) -> str:
@@ -274,16 +299,18 @@ def render_report(
     warnings: Sequence[str],
     created: datetime | None = None,
     withheld: str | None = None,
+    taken: tuple[datetime, str] | None = None,
 ) -> str:
     """The whole report as one HTML page (UTF-8 text).
 
     ``images`` are ``(caption, BGR uint8 array)`` pairs, embedded as JPEG data URIs.
-    ``created`` defaults to now (local time). ``withheld`` says why no findings are
+    ``created`` defaults to now (local time); ``taken`` is when the pictures or clip were taken
+    and how that is known ("stated", "metadata", "file time"). ``withheld`` says why no findings are
     given (the pictures do not follow the protocol), in place of the findings.
     """
     body = "".join(
         (
-            _header(title, subtitle, client, created or datetime.now()),
+            _header(title, subtitle, client, created or datetime.now(), taken),
             _summary(findings, withheld),
             _images(images),
             _measures(measures),

@@ -29,6 +29,18 @@ def history(tmp_path_factory):
     return root, db
 
 
+def test_the_stated_date_is_in_the_result_and_the_report_beside_the_time_it_was_made(history):
+    root, _ = history
+    doc = json.loads((root / "r0" / "result.json").read_text())
+    assert doc["taken"] == {"at": "2026-01-10T00:00:00", "from": "stated"}
+    assert doc["created"][:4] == "2026" and doc["created"] != doc["taken"]["at"]
+    page = (root / "r0" / "report.html").read_text()
+    assert "<strong>Taken:</strong> 10 January 2026 (as stated)" in page and "Report made:" in page
+    gait = json.loads((root / "r2" / "result.json").read_text())
+    assert gait["taken"] == {"at": "2026-03-10T10:00:00", "from": "stated"}
+    assert "10 March 2026, 10:00 (as stated)" in (root / "r2" / "report.html").read_text()
+
+
 def test_clients_lists_the_client_with_the_last_session(history, capsys):
     _, db = history
     assert main(["clients", "--db", str(db)]) == 0
