@@ -24,9 +24,11 @@ class VideoWriter:
     """A video writer (MP4 by default) that creates its file only when closed successfully.
 
     Frames are BGR ``uint8`` of the size given at construction; ``codec`` is a
-    FourCC the container of ``path`` accepts (``"FFV1"`` in ``.avi`` is lossless). Encoding runs
-    on a background thread (OpenCV releases the GIL), so it overlaps with the
-    pose model instead of adding to it; the queue is bounded, so memory stays flat.
+    FourCC the container of ``path`` accepts (``"FFV1"`` in ``.avi`` is lossless), or
+    ``"h264"``: H.264 in MP4 through PyAV's own FFmpeg and libx264, the video that plays
+    in every browser (OpenCV's wheels have no H.264 encoder). Encoding runs on a
+    background thread (OpenCV and FFmpeg release the GIL), so it overlaps with the
+    drawing instead of adding to it; the queue is bounded, so memory stays flat.
     """
 
     def __init__(self, path: str | Path, fps: float, size: tuple[int, int], codec: str = "mp4v") -> None:
@@ -40,8 +42,13 @@ class VideoWriter:
         os.close(fd)
         self._tmp = Path(tmp)
         self.size = size
-        fourcc = cv2.VideoWriter.fourcc(*codec)
-        self._writer = cv2.VideoWriter(str(self._tmp), fourcc, float(fps or 30.0), size)
+        self._writer: cv2.VideoWriter | _H264Writer
+        if codec == "h264":
+            self._writer = _H264Writer(self._tmp, float(fps or 30.0), size)
+        else:
+            self._writer = cv2.VideoWriter(
+                str(self._tmp), cv2.VideoWriter.fourcc(*codec), float(fps or 30.0), size
+            )
         if not self._writer.isOpened():
             self._tmp.unlink(missing_ok=True)
             if shutil.disk_usage(self.path.parent).free < LOW_SPACE:
@@ -116,3 +123,46 @@ class VideoWriter:
         """Drop the partial file."""
         self._finish()
         self._tmp.unlink(missing_ok=True)
+
+
+class _H264Writer:
+    """H.264 (libx264, yuv420p, ``+faststart`` for streaming) in MP4 through PyAV, with the
+    ``isOpened`` / ``write`` / ``release`` calls of :class:`cv2.VideoWriter`."""
+
+    def __init__(self, path: Path, fps: float, size: tuple[int, int]) -> None:
+        from fractions import Fraction
+
+        import av
+
+        self._container = None
+        try:
+            self._container = av.open(str(path), "w", format="mp4", options={"movflags": "+faststart"})
+            self._stream = self._container.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001))
+            self._stream.width, self._stream.height = size[0] - size[0] % 2, size[1] - size[1] % 2
+            self._stream.pix_fmt = "yuv420p"
+            self._stream.options = {"preset": "veryfast", "crf": "23"}
+        except (OSError, av.FFmpegError):
+            self._container = None
+        self._even = (self._stream.width, self._stream.height) if self._container is not None else size
+
+    def isOpened(self) -> bool:  # noqa: N802  (the cv2.VideoWriter call)
+        return self._container is not None
+
+    def write(self, bgr: np.ndarray) -> None:
+        import av
+
+        if self._container is None:
+            return
+        even = np.ascontiguousarray(bgr[: self._even[1], : self._even[0]])
+        for packet in self._stream.encode(av.VideoFrame.from_ndarray(even, "bgr24")):
+            self._container.mux(packet)
+
+    def release(self) -> None:
+        if self._container is None:
+            return
+        container, self._container = self._container, None
+        try:
+            for packet in self._stream.encode():
+                container.mux(packet)
+        finally:
+            container.close()

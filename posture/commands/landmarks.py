@@ -53,7 +53,9 @@ class OverlayRecorder:
         self.image: np.ndarray | None = None
         self.writer = None
         if info.kind != "image":
-            self.writer = VideoWriter(out / "overlay.mp4", info.fps or 30.0, (info.width, info.height))
+            self.writer = VideoWriter(
+                out / "overlay.mp4", info.fps or 30.0, (info.width, info.height), "h264"
+            )
         self.path = out / ("overlay.png" if self.writer is None else "overlay.mp4")
 
     def __call__(self, tracked: TrackedFrame) -> None:

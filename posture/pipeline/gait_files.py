@@ -79,6 +79,7 @@ def _write_gait_files(analysis: GaitAnalysis, out: Path, progress: bool) -> None
         provenance=analysis.doc["provenance"],
         client=analysis.doc["client"],
         taken=taken_of(analysis.doc),
+        video=("overlay.mp4", "The walk with the skeleton, the walker highlighted and every event marked"),
         warnings=[walker_line(result.subject)] + list(result.notes),
     )
     write_report(out / "report.html", html)
@@ -153,7 +154,7 @@ def write_overlay(source_path: str, seq: PoseSequence, result: GaitResult, out: 
     marks = marks_from_events([e.to_dict() for e in result.events])
     seen = seq.seen
     source = VideoSource(Path(source_path))
-    writer = VideoWriter(out, seq.fps or 30.0, seq.image_size)
+    writer = VideoWriter(out, seq.fps or 30.0, seq.image_size, codec="h264")
     try:
         bar = tqdm(total=seq.n_frames, disable=not progress, unit="frame", desc="overlay", leave=False)
         for t, bgr in enumerate(source.iter_bgr()):

@@ -50,6 +50,8 @@ h3 { margin: 0 0 6px; font-size: 16px; }
 .numbers { font-size: 13px; color: var(--muted); margin-top: 6px; }
 figure { margin: 12px 0; break-inside: avoid; page-break-inside: avoid; }
 figure img { max-width: 100%; height: auto; border: 1px solid var(--line); display: block; }
+figure video { max-width: 100%; height: auto; border: 1px solid var(--line); display: block; }
+@media print { figure.video { display: none; } }
 figcaption { font-size: 13px; color: var(--muted); margin-top: 4px; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
@@ -195,6 +197,18 @@ def _images(images: Sequence[tuple[str, np.ndarray]]) -> str:
     return f"<section><h2>Annotated images</h2>{figures}</section>"
 
 
+def _video(video: tuple[str, str] | None) -> str:
+    """The overlay video beside the report (linked, not embedded: ``(file name, caption)``)."""
+    if video is None:
+        return ""
+    name, caption = video
+    return (
+        f'<section><h2>Video</h2><figure class="video"><video controls playsinline preload="metadata" '
+        f'src="{_e(name)}"></video><figcaption>{_e(caption)} (<a href="{_e(name)}">{_e(name)}</a>)'
+        "</figcaption></figure></section>"
+    )
+
+
 def _measure_row(m: Measure) -> str:
     if m.known:
         value = f"{format_quantity(m.value, m.unit)} {format_uncertainty(m.uncertainty, m.unit)}"
@@ -300,18 +314,21 @@ def render_report(
     created: datetime | None = None,
     withheld: str | None = None,
     taken: tuple[datetime, str] | None = None,
+    video: tuple[str, str] | None = None,
 ) -> str:
     """The whole report as one HTML page (UTF-8 text).
 
     ``images`` are ``(caption, BGR uint8 array)`` pairs, embedded as JPEG data URIs.
     ``created`` defaults to now (local time); ``taken`` is when the pictures or clip were taken
-    and how that is known ("stated", "metadata", "file time"). ``withheld`` says why no findings are
+    and how that is known ("stated", "metadata", "file time"); ``video`` is a (file name,
+    caption) of a video in the report's folder, shown with controls. ``withheld`` says why no findings are
     given (the pictures do not follow the protocol), in place of the findings.
     """
     body = "".join(
         (
             _header(title, subtitle, client, created or datetime.now(), taken),
             _summary(findings, withheld),
+            _video(video),
             _images(images),
             _measures(measures),
             _recommendations(recommendations, general),

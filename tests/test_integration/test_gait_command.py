@@ -257,3 +257,34 @@ def test_a_clip_with_every_third_frame_dropped_is_refused(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "vfr.mp4: frames are missing here and there" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "o").exists()
+
+
+_PLAY = """<!DOCTYPE html><html><body><video id="v" src="overlay.mp4" muted preload="auto"></video>
+<pre id="out">waiting</pre><script>
+const v = document.getElementById("v"), o = document.getElementById("out");
+v.addEventListener("loadeddata", () => { o.textContent = "played " + v.videoWidth + "x" + v.videoHeight; });
+v.addEventListener("error", () => { o.textContent = "error " + (v.error && v.error.code); });
+</script></body></html>
+"""
+
+
+def test_the_overlay_is_h264_and_the_report_shows_it(side):
+    cap = cv2.VideoCapture(str(side / "overlay.mp4"))
+    assert int(cap.get(cv2.CAP_PROP_FOURCC)).to_bytes(4, "little") in (b"h264", b"avc1")
+    cap.release()
+    page = (side / "report.html").read_text()
+    assert '<video controls playsinline preload="metadata" src="overlay.mp4">' in page
+
+
+def test_the_overlay_plays_in_chromium(side, tmp_path):
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    shutil.copy(side / "overlay.mp4", tmp_path / "overlay.mp4")
+    (tmp_path / "play.html").write_text(_PLAY)
+    profile = f"--user-data-dir={tmp_path / 'p'}"
+    args = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
+            "--disable-background-networking", "--disable-component-update", profile,
+            "--virtual-time-budget=8000", "--dump-dom", (tmp_path / "play.html").as_uri()]  # fmt: skip
+    dom = subprocess.run(args, capture_output=True, text=True, timeout=120).stdout
+    assert "played 1280x720" in dom, dom[-300:]
