@@ -28,3 +28,29 @@ def pixel(image: np.ndarray, xy: np.ndarray | tuple[float, float]) -> tuple[int,
     """The BGR colour at the pixel nearest ``xy`` (x, y)."""
     x, y = int(round(float(xy[0]))), int(round(float(xy[1])))
     return tuple(int(v) for v in image[y, x])
+
+
+def gait_document(**walk: object) -> dict:
+    """A schema-2 result document of a real walking check on a planted walk (no model)."""
+    from posture.gait import analyse_gait
+    from tests.conftest import planted_walk
+
+    result = analyse_gait(planted_walk(**walk)[0])
+    return {"schema_version": 2, **result.check_result().to_document(), **result.to_dict(), "findings": []}
+
+
+#: A hand-made schema-2 photo result document (front view), as ``posture photo`` writes one.
+PHOTO_DOCUMENT: dict = {
+    "schema_version": 2,
+    "kind": "photo",
+    "view": "front",
+    "view_reason": "shoulders 0.9 of the torso height apart",
+    "measures": {
+        "pelvic_obliquity_deg": {"value": 2.5, "unit": "deg", "uncertainty": 0.5, "meaning": ""},
+        "hip_height_diff_mm": {"value": -8.25, "unit": "mm", "uncertainty": None, "meaning": ""},
+        "anterior_pelvic_tilt_deg": {"value": None, "unit": "deg", "uncertainty": None, "meaning": ""},
+    },
+    "findings": [{"id": "left_hip_higher", "title": "Left hip higher", "severity": "mild"}],
+    "recommendations": [],
+    "warnings": ["the picture is tilted 3 degrees; corrected"],
+}
