@@ -54,3 +54,15 @@ PHOTO_DOCUMENT: dict = {
     "recommendations": [],
     "warnings": ["the picture is tilted 3 degrees; corrected"],
 }
+
+
+def photo_document(source: object, obliquity: float = 2.5, **measures: dict) -> dict:
+    """:data:`PHOTO_DOCUMENT` for the picture ``source``, with its pelvic obliquity and other measures."""
+    import copy
+
+    doc = copy.deepcopy(PHOTO_DOCUMENT)
+    doc["inputs"] = [str(source)]
+    doc["provenance"] = {"posture_version": "0.1.0", "settings": {}}
+    doc["measures"]["pelvic_obliquity_deg"]["value"] = obliquity
+    doc["measures"].update(measures)
+    return doc
