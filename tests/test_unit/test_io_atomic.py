@@ -13,6 +13,7 @@ from posture.io.atomic import (
     atomic_open,
     atomic_path,
     check_writable,
+    clean_stale_staging,
     staged_folder,
     write_error,
 )
@@ -139,3 +140,60 @@ def test_check_writable_refuses_a_file_in_the_way(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(OutputError, match="a file is in the way of the output folder"):
         check_writable(tmp_path / "file")
+
+
+def _host_tag() -> str:
+    import hashlib
+    import socket
+
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
+
+
+def _dead_pid() -> int:
+    import subprocess
+
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+def test_clean_stale_staging_removes_only_this_machines_leftovers_of_dead_runs(tmp_path):
+    dead = tmp_path / f".{STAGING_MARK}{_dead_pid()}-abcd1234-{_host_tag()}"
+    alive = tmp_path / f".{STAGING_MARK}{os.getpid()}-abcd1234-{_host_tag()}"
+    elsewhere = tmp_path / f".{STAGING_MARK}{_dead_pid()}-abcd1234-ffffff"
+    beside = tmp_path / f".out{STAGING_MARK}{_dead_pid()}-abcd1234-{_host_tag()}"
+    for folder in (dead, alive, elsewhere, beside):
+        folder.mkdir()
+        (folder / "half.json").write_text("{")
+    (tmp_path / "result.json").write_text("{}")
+    clean_stale_staging(tmp_path)
+    assert sorted(os.listdir(tmp_path)) == sorted([alive.name, elsewhere.name, "result.json"])
+
+
+def test_staged_folder_cleans_a_killed_runs_leftover_before_writing(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    leftover = out / f".{STAGING_MARK}{_dead_pid()}-abcd1234-{_host_tag()}"
+    leftover.mkdir()
+    with staged_folder(out) as stage:
+        (stage / "a.txt").write_text("a")
+    assert os.listdir(out) == ["a.txt"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="staged_folder moves the staged items into an existing folder one by one: when a later move "
+    "fails (here a sub-folder onto a non-empty one, ENOTEMPTY), the items already moved stay, so the "
+    "folder is half new, half old, although the docstring says it is left as it was and the error says "
+    "'nothing was written'",
+)
+def test_a_failed_commit_into_an_existing_folder_leaves_it_as_it_was(tmp_path):
+    out = tmp_path / "out"
+    (out / "plots").mkdir(parents=True)
+    (out / "plots" / "old.png").write_text("old")
+    (out / "a.txt").write_text("old")
+    with pytest.raises(OutputError, match="nothing was written"), staged_folder(out) as stage:
+        (stage / "a.txt").write_text("new")
+        (stage / "plots").mkdir()
+        (stage / "plots" / "new.png").write_text("new")
+    assert (out / "a.txt").read_text() == "old"
