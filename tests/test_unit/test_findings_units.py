@@ -45,6 +45,7 @@ def test_negative_zero_is_shown_as_zero():
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="format_number only fixes an exact -0.0: a small negative value that rounds to zero "
     "is still shown as '-0.0' / '-0 mm', though the docstring promises -0.0 is shown as 0.0",
 )

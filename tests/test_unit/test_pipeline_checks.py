@@ -76,3 +76,43 @@ def test_document_header_has_the_fields_every_result_starts_with():
     assert list(header) == ["schema_version", "kind", "created", "inputs", "client"]
     assert header["schema_version"] == 2 and header["kind"] == "photo" and header["inputs"] == ["a.jpg"]
     assert datetime.fromisoformat(header["created"]).utcoffset().total_seconds() == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="parse_date accepts a UTC offset ('2026-03-01T09:30+02:00') and returns an aware datetime, "
+    "though it promises local time; the history stores naive times, so --baseline with an offset ends "
+    "in 'TypeError: can't compare offset-naive and offset-aware datetimes' instead of a one-line error",
+)
+def test_a_date_with_a_utc_offset_is_refused_or_read_as_local_time():
+    try:
+        got = parse_date("2026-03-01T09:30+02:00", flag="--baseline")
+    except InputError:
+        return
+    assert got.tzinfo is None
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=TypeError,
+    reason="the same bug, seen from the history: the baseline cannot be compared",
+)
+def test_a_baseline_with_a_utc_offset_can_be_used_on_a_history(tmp_path):
+    from posture.history.facade import open_history
+    from tests.test_unit._fixtures import photo_document
+
+    pictures = []
+    for name in ("a.jpg", "b.jpg"):
+        (tmp_path / name).write_bytes(name.encode())
+        pictures.append(tmp_path / name)
+    with open_history(tmp_path / "h.sqlite") as history:
+        for path, value, when in zip(
+            pictures, (2.5, 6.0), (datetime(2026, 1, 1), datetime(2026, 4, 1)), strict=True
+        ):
+            history.add(photo_document(path, value), "Ann", sources=[path], taken_at=when)
+        try:
+            baseline = parse_date("2026-03-01T09:30+02:00", flag="--baseline")
+        except InputError:
+            return
+        assert history.changes("Ann", baseline=baseline) == []  # only April is after the baseline
