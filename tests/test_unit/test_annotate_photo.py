@@ -87,3 +87,25 @@ def test_each_legend_line_goes_below_the_previous():
     rows_one = np.nonzero(one[:, :180].any(axis=(1, 2)) & (np.arange(400) < 100))[0]
     rows_two = np.nonzero(both[:, :180].any(axis=(1, 2)) & (np.arange(400) < 100))[0]
     assert rows_two.max() > rows_one.max() + 20
+
+
+def _green_columns(image: np.ndarray, y: int) -> np.ndarray:
+    row = image[y].astype(int)
+    return np.flatnonzero((row[:, 1] > 60) & (row[:, 1] > 3 * row[:, 0]) & (row[:, 1] > 3 * row[:, 2]))
+
+
+def test_mirroring_the_picture_and_its_roll_mirrors_the_plumb_line():
+    width = 400
+    # Only a nose and the ankles: nothing but the plumb line is drawn between them.
+    xy = np.full((33, 2), np.nan)
+    xy[L.NOSE], xy[L.LEFT_ANKLE], xy[L.RIGHT_ANKLE] = (230, 50), (240, 340), (250, 340)
+    flipped = xy.copy()
+    flipped[:, 0] = width - 1 - flipped[:, 0]
+    direct = annotate_standing(black(400, width), xy, {}, 8.0, side_view=True)
+    mirror = annotate_standing(black(400, width), flipped, {}, -8.0, side_view=True)
+    for y in (100, 150, 200, 250, 300):
+        cols = _green_columns(direct, y)
+        assert cols.size > 0
+        # The line leans towards -x by tan(8 deg) per pixel of height above the ankles' midpoint.
+        assert abs(cols.mean() - (245 - (340 - y) * np.tan(np.radians(8)))) <= 1.0
+        assert abs(cols.mean() - (width - 1 - _green_columns(mirror, y)).mean()) <= 1.0

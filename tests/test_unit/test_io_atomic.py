@@ -198,3 +198,11 @@ def test_a_failed_commit_into_an_existing_folder_leaves_it_as_it_was(tmp_path):
         (stage / "plots").mkdir()
         (stage / "plots" / "new.png").write_text("new")
     assert (out / "a.txt").read_text() == "old"
+
+
+def test_a_file_in_place_of_the_folder_is_one_output_error_and_nothing_is_written(tmp_path):
+    (tmp_path / "out").write_text("a file")
+    with pytest.raises(OutputError) as info, atomic_open(tmp_path / "out" / "result.json") as handle:
+        handle.write("{}")
+    assert info.value.reason == "cannot write result.json (File exists); nothing was written"
+    assert os.listdir(tmp_path) == ["out"] and (tmp_path / "out").read_text() == "a file"
