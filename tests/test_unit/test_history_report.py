@@ -1,0 +1,103 @@
+"""The client's longitudinal report from a tiny real database."""
+
+from __future__ import annotations
+
+import base64
+import re
+from datetime import datetime
+
+import cv2
+import numpy as np
+import pytest
+
+from posture.history.db import HistoryDB
+from posture.history.report import render_history, write_history
+from posture.history.store import store_result
+from tests.test_unit._fixtures import photo_document
+
+JAN, MAR = datetime(2026, 1, 5), datetime(2026, 3, 5)
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = HistoryDB(tmp_path / "h.sqlite")
+    yield database
+    database.close()
+
+
+def _store(db, tmp_path, name: str, value: float, when: datetime, client: str = "Ann", **kw) -> None:
+    source = tmp_path / name
+    source.write_bytes(name.encode())
+    store_result(db, photo_document(source, value), client, [source], taken_at=when, **kw)
+
+
+def _images(page: str) -> list[np.ndarray]:
+    uris = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
+    return [cv2.imdecode(np.frombuffer(base64.b64decode(u), np.uint8), cv2.IMREAD_COLOR) for u in uris]
+
+
+def test_two_sessions_give_a_trend_plot_and_a_then_against_now_table(db, tmp_path):
+    _store(db, tmp_path, "a.jpg", 2.5, JAN)
+    _store(db, tmp_path, "b.jpg", 6.0, MAR)
+    page = render_history(db, "Ann", tmp_path)
+    assert page.startswith("<!DOCTYPE html>")
+    assert "2 session(s), 2026-01-05 to 2026-03-05" in page
+    assert "<h2>Standing checks</h2>" in page and "<h2>Walking analyses</h2>" not in page
+    (plot,) = _images(page)
+    assert plot is not None and plot.shape[0] > 100 and plot.shape[1] > 100
+    row = re.search(r"<tr><td><code>pelvic_obliquity_deg</code>.*?</tr>", page).group(0)
+    assert "+2.50 (2026-01-05)" in row and "+6.00 (2026-03-05)" in row and "+3.50" in row
+    assert "± 1.41" in row  # 2 x the combined 0.71
+    assert '<span class="badge confident">beyond uncertainty</span>' in row
+
+
+def test_changes_beyond_uncertainty_come_first(db, tmp_path):
+    _store(db, tmp_path, "a.jpg", 2.5, JAN)
+    _store(db, tmp_path, "b.jpg", 6.0, MAR)
+    page = render_history(db, "Ann", tmp_path)
+    assert page.index("<code>pelvic_obliquity_deg</code>") < page.index("<code>hip_height_diff_mm</code>")
+    assert '<span class="badge plain">not judged</span>' in page
+
+
+def test_one_session_has_nothing_to_compare_and_no_plot(db, tmp_path):
+    _store(db, tmp_path, "a.jpg", 2.5, JAN)
+    page = render_history(db, "Ann", tmp_path)
+    assert "One session so far: nothing to compare yet." in page
+    assert _images(page) == []
+    assert "1 session(s), 2026-01-05 to 2026-01-05" in page
+
+
+def test_the_latest_sessions_findings_are_shown(db, tmp_path):
+    _store(db, tmp_path, "a.jpg", 2.5, JAN)
+    page = render_history(db, "Ann", tmp_path)
+    assert "Left hip higher" in page and 'class="card mild"' in page
+
+
+def test_the_sessions_table_names_the_sources_and_links_reports_relative(db, tmp_path):
+    report = tmp_path / "runs" / "a" / "report.html"
+    _store(db, tmp_path, "a.jpg", 2.5, JAN, report_path=report)
+    page = render_history(db, "Ann", tmp_path / "out")
+    assert "<td>a.jpg</td>" in page
+    assert '<a href="../runs/a/report.html">report</a>' in page
+
+
+def test_user_text_is_escaped(db, tmp_path):
+    _store(db, tmp_path, "<b>.jpg", 2.5, JAN, client="Ann <script>")
+    page = render_history(db, "Ann <script>", tmp_path)
+    assert "<script>" not in page and "Ann &lt;script&gt;" in page
+    assert "&lt;b&gt;.jpg" in page
+
+
+def test_a_baseline_picks_the_first_session_from_then(db, tmp_path):
+    _store(db, tmp_path, "a.jpg", 2.5, JAN)
+    _store(db, tmp_path, "b.jpg", 6.0, MAR)
+    page = render_history(db, "Ann", tmp_path, baseline=datetime(2026, 2, 1))
+    assert "Baseline: the first session from 2026-02-01 00:00:00." in page
+    assert "One session so far: nothing to compare yet." in page  # only March is after the baseline
+
+
+def test_write_history_creates_the_folder_and_writes_the_page(db, tmp_path):
+    _store(db, tmp_path, "a.jpg", 2.5, JAN)
+    path = write_history(db, "Ann", tmp_path / "new" / "folder")
+    assert path == tmp_path / "new" / "folder" / "history.html"
+    assert "Client history" in path.read_text(encoding="utf-8")
