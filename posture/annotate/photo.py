@@ -37,11 +37,17 @@ def annotate_standing(
     out = bgr.copy()
     draw_person(out, xy)
     if not side_view:
-        _extended_line(out, xy[L.RIGHT_HIP], xy[L.LEFT_HIP], HIP_COLOUR)
-        _extended_line(out, xy[L.RIGHT_SHOULDER], xy[L.LEFT_SHOULDER], SHOULDER_COLOUR)
-        base = (xy[L.LEFT_ANKLE] + xy[L.RIGHT_ANKLE]) / 2
-    else:
-        base = np.nanmean(xy[[L.LEFT_ANKLE, L.RIGHT_ANKLE]], axis=0)
+        for a, b, colour in (
+            (L.RIGHT_HIP, L.LEFT_HIP, HIP_COLOUR),
+            (L.RIGHT_SHOULDER, L.LEFT_SHOULDER, SHOULDER_COLOUR),
+        ):
+            if np.isfinite(xy[[a, b]]).all():  # a line needs both of its points
+                _extended_line(out, xy[a], xy[b], colour)
+    ankles = xy[[L.LEFT_ANKLE, L.RIGHT_ANKLE]]
+    if not np.isfinite(ankles).all(axis=1).any():
+        _legend(out, measures)
+        return out  # no ankle seen: no plumb line to draw
+    base = np.nanmean(ankles, axis=0)
     top_y = float(np.nanmin(xy[:, 1]))
     up = _true_vertical(roll_deg)
     length = (base[1] - top_y) / max(-up[1], 0.5) * 1.05

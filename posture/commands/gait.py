@@ -54,7 +54,7 @@ def _with_uncertainty(m: Measure) -> str:
     digits = DECIMALS.get(m.unit, 2)
     if m.uncertainty is None:
         return f"{format_quantity(m.value, m.unit)}"
-    while round(m.uncertainty, digits) == 0 and digits < 4:
+    while m.uncertainty > 0 and round(m.uncertainty, digits) == 0 and digits < 4:
         digits += 1  # 108 ±0 steps/min would hide a real uncertainty of 0.5
     return f"{m.value:.{digits}f} ±{m.uncertainty:.{digits}f}{label}"
 

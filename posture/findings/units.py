@@ -23,7 +23,8 @@ def format_number(value: float, unit: str) -> str:
     """The number alone, with the unit's usual precision (``-0.0`` shown as ``0.0``)."""
     if not math.isfinite(value):
         return "n/a"
-    return f"{value + 0.0:.{DECIMALS.get(unit, 2)}f}"
+    digits = DECIMALS.get(unit, 2)
+    return f"{round(value, digits) + 0.0:.{digits}f}"  # rounded first: -0.04 deg reads 0.0, not -0.0
 
 
 def format_quantity(value: float | None, unit: str) -> str:

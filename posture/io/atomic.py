@@ -144,12 +144,49 @@ def _stage_for(out: Path) -> Path:
 
 
 def _commit(stage: Path, out: Path) -> None:
+    """Move the staged outputs into ``out``; when a move fails, undo the ones before it.
+
+    Into an existing folder the items move one by one: each one it replaces is first
+    set aside in a hidden backup folder, and put back if a later move fails, so
+    ``out`` is either all new or as it was.
+    """
     if not out.exists():
         os.replace(stage, out)
         return
-    for item in sorted(stage.iterdir()):
-        os.replace(item, out / item.name)
+    backup = _stage_for(out)
+    backup.mkdir()
+    moved: list[str] = []
+    try:
+        for item in sorted(stage.iterdir()):
+            target = out / item.name
+            moved.append(item.name)
+            if target.exists() or target.is_symlink():
+                os.replace(target, backup / item.name)
+            os.replace(item, target)
+    except OSError:
+        _undo(moved, out, backup)
+        raise
+    finally:
+        shutil.rmtree(backup, ignore_errors=True)
     stage.rmdir()
+
+
+def _undo(moved: list[str], out: Path, backup: Path) -> None:
+    """Put back what :func:`_commit` set aside and remove what it had moved in."""
+    for name in reversed(moved):
+        target, old = out / name, backup / name
+        if old.exists() or old.is_symlink():
+            _remove(target)
+            os.replace(old, target)
+        else:
+            _remove(target)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
 
 
 @contextlib.contextmanager

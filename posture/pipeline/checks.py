@@ -68,6 +68,8 @@ def parse_date(text: str | None, flag: str = "--date") -> datetime | None:
     if text is None:
         return None
     try:
-        return datetime.fromisoformat(text.strip().replace(" ", "T"))
+        when = datetime.fromisoformat(text.strip().replace(" ", "T"))
     except ValueError:
         raise InputError(f"{flag} {text!r} is not a date (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
+    # a time with an offset (2026-03-01T09:30+02:00) is read as the local time it was: the history is local
+    return when.astimezone().replace(tzinfo=None) if when.tzinfo is not None else when

@@ -112,14 +112,6 @@ def test_mirroring_the_picture_and_its_roll_mirrors_the_plumb_line():
         assert abs(cols.mean() - (width - 1 - _green_columns(mirror, y)).mean()) <= 1.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="annotate_standing's front-view branch averages the ankles with a plain mean and draws the hip "
-    "and shoulder lines without a NaN check, so one unknown ankle or hip ends in 'cannot convert float NaN "
-    "to integer'; the side-view branch (nanmean) and draw_person skip unknown landmarks. Whether the photo "
-    "pipeline can hand it NaN landmarks was not established",
-)
 @pytest.mark.parametrize("unknown", [L.RIGHT_ANKLE, L.RIGHT_HIP])
 def test_a_front_view_with_one_unknown_landmark_is_still_drawn(unknown):
     xy = XY.copy()

@@ -12,17 +12,29 @@ from tests.test_unit._fixtures import gait_document
 GAIT = gait_document()
 
 
-def test_a_side_walk_prints_view_subject_events_cadence_and_both_stances():
+def test_a_side_walk_prints_view_subject_pace_both_sides_and_left_against_right():
     lines = gait_summary(GAIT, GaitOptions(input="walk.mp4"))
+    measures = GAIT["measures"]
     cadence = GAIT["spatiotemporal"]["cadence_spm"]["mean"]
-    left, right = (GAIT["spatiotemporal"][s]["stance_pct"] for s in ("left", "right"))
-    assert lines == [
-        f"walk.mp4: side view, subject #0, {len(GAIT['events'])} events, cadence {cadence:.1f} steps/min",
-        f"  walker #0: {GAIT['subject']['reason']}",
-        f"  left  stance {left['mean']:.1f} % (n={left['n']})",
-        f"  right stance {right['mean']:.1f} % (n={right['n']})",
-    ]
-    assert lines[2] == "  left  stance 65.6 % (n=4)"
+    left = measures["stance_pct_left"]
+    assert (
+        lines[0]
+        == f"walk.mp4: side view, subject #0, {len(GAIT['events'])} events, cadence {cadence:.1f} steps/min"
+    )
+    assert lines[1] == f"  walker #0: {GAIT['subject']['reason']}"
+    assert lines[2].startswith("  walking: cadence ")
+    assert lines[3].startswith(f"  left  stance {left['value']:.1f} ±{left['uncertainty']:.1f}%, swing ")
+    assert lines[4].startswith("  right stance ")
+    assert lines[5].startswith("  left against right: step time ")
+
+
+def test_a_difference_is_named_only_beyond_twice_its_uncertainty():
+    doc = copy.deepcopy(GAIT)
+    si = doc["measures"]["step_time_si_pct"]
+    si.update(value=3.0, uncertainty=2.0)
+    assert "step time 3.0% ±2.0% (within measurement noise)" in gait_summary(doc, GaitOptions(input="w"))[5]
+    si.update(value=-5.0, uncertainty=2.0)
+    assert "step time -5.0% ±2.0% (left longer)" in gait_summary(doc, GaitOptions(input="w"))[5]
 
 
 def test_other_people_refusals_findings_missing_steps_and_notes_get_their_own_lines():
@@ -43,13 +55,15 @@ def test_other_people_refusals_findings_missing_steps_and_notes_get_their_own_li
     ]
 
 
-def test_unmeasured_cadence_and_stance_say_not_measured():
+def test_unmeasured_cadence_and_a_withheld_stance_say_why():
     doc = copy.deepcopy(GAIT)
     doc["spatiotemporal"]["cadence_spm"] = {"mean": None, "sd": None, "n": 0}
-    doc["spatiotemporal"]["left"]["stance_pct"] = {"mean": None, "sd": None, "n": 0}
+    doc["measures"]["stance_pct_left"].update(value=None, uncertainty=None, note="needs a side view: toe off")
     lines = gait_summary(doc, GaitOptions(input="w.mp4"))
     assert lines[0].endswith("cadence not measured")
-    assert "  left  stance not measured (n=0)" in lines
+    assert any(
+        line.startswith("  left ") and "stance not measured (needs a side view)" in line for line in lines
+    )
 
 
 def test_the_files_line_lists_what_is_in_the_folder_report_first(tmp_path):

@@ -43,12 +43,6 @@ def test_negative_zero_is_shown_as_zero():
     assert format_quantity(-0.0, "mm") == "0 mm"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="format_number only fixes an exact -0.0: a small negative value that rounds to zero "
-    "is still shown as '-0.0' / '-0 mm', though the docstring promises -0.0 is shown as 0.0",
-)
 @pytest.mark.parametrize(("value", "unit", "text"), [(-0.04, "deg", "0.0"), (-0.2, "mm", "0")])
 def test_a_small_negative_value_rounding_to_zero_is_shown_without_a_minus(value, unit, text):
     assert format_number(value, unit) == text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+from pathlib import Path
 
 import pytest
 
@@ -180,24 +181,45 @@ def test_staged_folder_cleans_a_killed_runs_leftover_before_writing(tmp_path):
     assert os.listdir(out) == ["a.txt"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="staged_folder moves the staged items into an existing folder one by one: when a later move "
-    "fails (here a sub-folder onto a non-empty one, ENOTEMPTY), the items already moved stay, so the "
-    "folder is half new, half old, although the docstring says it is left as it was and the error says "
-    "'nothing was written'",
-)
-def test_a_failed_commit_into_an_existing_folder_leaves_it_as_it_was(tmp_path):
+def _old_outputs(tmp_path):
     out = tmp_path / "out"
     (out / "plots").mkdir(parents=True)
     (out / "plots" / "old.png").write_text("old")
     (out / "a.txt").write_text("old")
-    with pytest.raises(OutputError, match="nothing was written"), staged_folder(out) as stage:
+    return out
+
+
+def test_a_commit_into_an_existing_folder_replaces_files_and_folders_whole(tmp_path):
+    out = _old_outputs(tmp_path)
+    with staged_folder(out) as stage:
         (stage / "a.txt").write_text("new")
         (stage / "plots").mkdir()
         (stage / "plots" / "new.png").write_text("new")
-    assert (out / "a.txt").read_text() == "old"
+    assert (out / "a.txt").read_text() == "new" and os.listdir(out / "plots") == ["new.png"]
+    assert sorted(os.listdir(out)) == ["a.txt", "plots"]  # no backup or staging folder left
+
+
+def test_a_commit_that_fails_halfway_puts_the_old_outputs_back(tmp_path, monkeypatch):
+    """The disk fails on the second item's move (an OSError injected there): the first is undone."""
+    import posture.io.atomic as atomic
+
+    out = _old_outputs(tmp_path)
+    real, calls, staged = os.replace, [], []
+
+    def failing(src, dst):
+        calls.append((src, dst))
+        if staged and Path(src) == staged[0] / "plots":
+            raise OSError(28, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", failing)
+    with pytest.raises(OutputError, match="nothing was written"), staged_folder(out) as stage:
+        staged.append(stage)
+        (stage / "a.txt").write_text("new")
+        (stage / "plots").mkdir()
+        (stage / "plots" / "new.png").write_text("new")
+    assert (out / "a.txt").read_text() == "old" and os.listdir(out / "plots") == ["old.png"]
+    assert sorted(os.listdir(out)) == ["a.txt", "plots"] and len(calls) >= 3
 
 
 def test_a_file_in_place_of_the_folder_is_one_output_error_and_nothing_is_written(tmp_path):

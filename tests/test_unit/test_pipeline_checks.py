@@ -72,32 +72,20 @@ def test_check_out_dir_creates_only_when_asked(tmp_path):
 
 
 def test_document_header_has_the_fields_every_result_starts_with():
-    header = document_header("photo", 2, ["a.jpg"], None)
-    assert list(header) == ["schema_version", "kind", "created", "inputs", "client"]
+    header = document_header("photo", 2, ["a.jpg"], None, (datetime(2026, 1, 5), "stated"))
+    assert list(header) == ["schema_version", "kind", "taken", "created", "inputs", "client"]
     assert header["schema_version"] == 2 and header["kind"] == "photo" and header["inputs"] == ["a.jpg"]
+    assert header["taken"] == {"at": "2026-01-05T00:00:00", "from": "stated"}
     assert datetime.fromisoformat(header["created"]).utcoffset().total_seconds() == 0
+    assert document_header("photo", 2, ["a.jpg"], None, None)["taken"] is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="parse_date accepts a UTC offset ('2026-03-01T09:30+02:00') and returns an aware datetime, "
-    "though it promises local time; the history stores naive times, so --baseline with an offset ends "
-    "in 'TypeError: can't compare offset-naive and offset-aware datetimes' instead of a one-line error",
-)
-def test_a_date_with_a_utc_offset_is_refused_or_read_as_local_time():
-    try:
-        got = parse_date("2026-03-01T09:30+02:00", flag="--baseline")
-    except InputError:
-        return
+def test_a_date_with_a_utc_offset_is_read_as_local_time():
+    got = parse_date("2026-03-01T09:30+02:00", flag="--baseline")
     assert got.tzinfo is None
+    assert got == datetime.fromisoformat("2026-03-01T09:30+02:00").astimezone().replace(tzinfo=None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="the same bug, seen from the history: the baseline cannot be compared",
-)
 def test_a_baseline_with_a_utc_offset_can_be_used_on_a_history(tmp_path):
     from posture.history.facade import open_history
     from tests.test_unit._fixtures import photo_document
