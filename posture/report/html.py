@@ -55,6 +55,7 @@ figure video { max-width: 100%; height: auto; border: 1px solid var(--line); dis
 figcaption { font-size: 13px; color: var(--muted); margin-top: 4px; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
+th, td { overflow-wrap: anywhere; }
 th { background: var(--tint); font-weight: 600; }
 td.num { white-space: nowrap; font-variant-numeric: tabular-nums; }
 code { font-size: 12px; color: var(--muted); }
@@ -65,7 +66,8 @@ dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; }
 code { overflow-wrap: anywhere; }
 @media (max-width: 600px) {
   main { padding: 12px; }
-  table, tbody, tr, td { display: block; width: auto; }
+  table, tbody, tr, th, td { display: block; width: auto; }
+  th, td { overflow-wrap: anywhere; }
   thead { display: none; }
   tr { border-bottom: 1px solid var(--line); padding: 6px 0; }
   td { border: none; padding: 2px 4px; }
