@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from posture.core.measure import Measure
 from posture.core.result import CheckResult
 from posture.data.skeleton import SIDES
-from posture.findings.units import DECIMALS, format_quantity, format_uncertainty, unit_label
+from posture.gait import summary
 from posture.pipeline.gait import GaitOptions
 from posture.pipeline.gait_files import ALL_FILES
 
@@ -36,64 +35,21 @@ def gait_summary(doc: dict[str, Any], opts: GaitOptions) -> list[str]:
     return lines
 
 
-#: Per side, what the terminal shows: measure quantity -> label.
-_SIDE_LINE = {
-    "stance_pct": "stance", "swing_pct": "swing", "double_support_time_s": "double support",
-    "step_time_s": "step", "step_length_m": "step length",
-}  # fmt: skip
-#: Left against right, what the terminal shows: symmetry measure -> what is compared.
-_SYMMETRY_LINE = {
-    "step_time_si_pct": "step time", "stance_time_si_pct": "stance time",
-    "step_length_m_si_pct": "step length",
-}  # fmt: skip
-
-
-def _with_uncertainty(m: Measure) -> str:
-    """``0.54 ±0.03 m``: the value to the decimals its uncertainty needs (at least the unit's own)."""
-    label = unit_label(m.unit)
-    digits = DECIMALS.get(m.unit, 2)
-    if m.uncertainty is None:
-        return f"{format_quantity(m.value, m.unit)}"
-    while m.uncertainty > 0 and round(m.uncertainty, digits) == 0 and digits < 4:
-        digits += 1  # 108 ±0 steps/min would hide a real uncertainty of 0.5
-    return f"{m.value:.{digits}f} ±{m.uncertainty:.{digits}f}{label}"
-
-
 def walking_lines(check: CheckResult) -> list[str]:
-    """The walking summary: pace, each side's timing and step length, and left against right.
-
-    A left/right difference is called one only when it is larger than twice its
-    uncertainty (as the history judges a change); otherwise it is within measurement noise.
-    """
-    m = check.measures
-    pace = [f"{label} {_with_uncertainty(m[name])}" for name, label in (("cadence_spm", "cadence"),
-            ("speed_m_s", "speed")) if name in m and m[name].known]  # fmt: skip
+    """The walking summary (:mod:`posture.gait.summary`): pace, each side, left against right."""
+    pace = [f"{r.label.lower()} {r.left}" for r in summary.pace_rows(check) if r.left != "not measured"]
+    cadence = check.measures.get("cadence_spm")
     lines = [
-        f"  walking: {', '.join(pace)}" if pace else f"  walking: not measured ({m['cadence_spm'].note})"
+        f"  walking: {', '.join(pace)}" if pace else f"  walking: not measured ({cadence and cadence.note})"
     ]
-    for side in SIDES:
-        shown = [f"{label} {_with_uncertainty(m[f'{q}_{side}'])}" for q, label in _SIDE_LINE.items()
-                 if f"{q}_{side}" in m and m[f"{q}_{side}"].known]  # fmt: skip
-        stance = m.get(f"stance_pct_{side}")
-        if stance is not None and not stance.known and stance.note:
-            shown.append(f"stance not measured ({stance.note.split(':')[0]})")
+    rows = summary.side_rows(check)
+    for k, side in enumerate(SIDES):
+        shown = [f"{r.label.split(' (')[0].lower()} {(r.left, r.right)[k]}" for r in rows]
+        why = summary.withheld(check)
+        if why:
+            shown.append(f"stance not measured ({why})")
         lines.append(f"  {side:5s} {', '.join(shown) or 'not measured'}")
-    compared = [
-        _difference(m[name], what) for name, what in _SYMMETRY_LINE.items() if name in m and m[name].known
-    ]
+    compared = summary.symmetry_lines(check)
     if compared:
         lines.append(f"  left against right: {'; '.join(compared)}")
     return lines
-
-
-def _difference(si: Measure, what: str) -> str:
-    """``step time +2.4 ±0.8%: right longer`` or ``... within measurement noise``."""
-    value = si.value or 0.0
-    text = f"{what} {format_quantity(value, '%')} {format_uncertainty(si.uncertainty, '%')}"
-    if si.uncertainty is None:
-        return f"{text} (uncertainty unknown: not judged)"
-    if abs(value) <= 2 * si.uncertainty:
-        return f"{text} (within measurement noise)"
-    return (
-        f"{text} ({'right' if value > 0 else 'left'} {'longer' if 'length' not in what else 'longer steps'})"
-    )

@@ -12,8 +12,10 @@ import numpy as np
 
 from posture.annotate.gait import draw_gait_frame, marks_from_events
 from posture.annotate.video import VideoWriter
+from posture.core.result import CheckResult
 from posture.data.sequence import PoseSequence
 from posture.data.skeleton import SIDES
+from posture.gait import summary
 from posture.gait.check import subject_landmarks
 from posture.gait.result import GaitResult
 from posture.interop.export import export_walk, side_cycles, walk_angles
@@ -60,8 +62,18 @@ def write_gait(analysis: GaitAnalysis, out: Path, progress: bool = False) -> lis
     return [out / name for name in ALL_FILES if (out / name).is_file()]
 
 
+def _key_notes(check: CheckResult) -> list[str]:
+    """Left against right in words, and why stance and swing are missing when they are."""
+    notes = [f"Left against right: {line}." for line in summary.symmetry_lines(check)]
+    why = summary.withheld(check)
+    if why:
+        notes.append(f"Stance, swing and both-feet-down times are not given: {why}.")
+    return notes
+
+
 def _write_gait_files(analysis: GaitAnalysis, out: Path, progress: bool) -> None:
     seq, result = analysis.sequence, analysis.result
+    check = result.check_result()
     images = _plots(result, out, seq.image_size[1])
     images += _angles(analysis, out)
     write_overlay(analysis.source, seq, result, out / "overlay.mp4", progress)
@@ -80,6 +92,10 @@ def _write_gait_files(analysis: GaitAnalysis, out: Path, progress: bool) -> None
         client=analysis.doc["client"],
         taken=taken_of(analysis.doc),
         video=("overlay.mp4", "The walk with the skeleton, the walker highlighted and every event marked"),
+        key_numbers=[
+            (r.label, r.left, r.right, r.normal) for r in summary.pace_rows(check) + summary.side_rows(check)
+        ],
+        key_notes=_key_notes(check),
         warnings=[walker_line(result.subject)] + list(result.notes),
     )
     write_report(out / "report.html", html)

@@ -72,6 +72,7 @@ code { overflow-wrap: anywhere; }
   tr { border-bottom: 1px solid var(--line); padding: 6px 0; }
   td { border: none; padding: 2px 4px; }
   td.num { font-weight: 600; }
+  td[data-label]::before { content: attr(data-label) " "; font-weight: 400; color: var(--muted); }
 }
 @media print {
   body { background: #fff; font-size: 12px; }
@@ -224,6 +225,28 @@ def _measure_row(m: Measure) -> str:
     )
 
 
+def _key_numbers(rows: Sequence[tuple[str, str, str | None, str]], notes: Sequence[str]) -> str:
+    """The walking numbers that matter: (label, left or the one value, right or None, normal range)."""
+    if not rows:
+        return ""
+    typical = "<td data-label='typical'>{}</td>"
+    body = "".join(
+        f"<tr><td>{_e(label)}</td><td class='num' colspan='2'>{_e(left)}</td>"
+        f"{typical.format(_e(normal)) if normal else '<td></td>'}</tr>"
+        if right is None
+        else f"<tr><td>{_e(label)}</td><td class='num' data-label='left'>{_e(left)}</td>"
+        f"<td class='num' data-label='right'>{_e(right)}</td>"
+        f"{typical.format(_e(normal)) if normal else '<td></td>'}</tr>"
+        for label, left, right, normal in rows
+    )
+    listed = "".join(f"<li>{_e(n)}</li>" for n in notes)
+    return (
+        "<section><h2>Walking at a glance</h2><table><thead><tr><th></th><th>Left</th><th>Right</th>"
+        f"<th>Typical for adults</th></tr></thead><tbody>{body}</tbody></table>"
+        f"{f'<ul>{listed}</ul>' if listed else ''}</section>"
+    )
+
+
 def _measures(measures: Sequence[Measure]) -> str:
     if not measures:
         return ""
@@ -317,6 +340,8 @@ def render_report(
     withheld: str | None = None,
     taken: tuple[datetime, str] | None = None,
     video: tuple[str, str] | None = None,
+    key_numbers: Sequence[tuple[str, str, str | None, str]] = (),
+    key_notes: Sequence[str] = (),
 ) -> str:
     """The whole report as one HTML page (UTF-8 text).
 
@@ -330,6 +355,7 @@ def render_report(
         (
             _header(title, subtitle, client, created or datetime.now(), taken),
             _summary(findings, withheld),
+            _key_numbers(key_numbers, key_notes),
             _video(video),
             _images(images),
             _measures(measures),

@@ -268,6 +268,12 @@ v.addEventListener("error", () => { o.textContent = "error " + (v.error && v.err
 """
 
 
+def test_the_report_shows_the_walking_numbers_with_their_normal_ranges(side):
+    page = (side / "report.html").read_text()
+    assert "<h2>Walking at a glance</h2>" in page and "Typical for adults" in page
+    assert "Step length" in page and "at this speed" in page and "Left against right: step time" in page
+
+
 def test_the_overlay_is_h264_and_the_report_shows_it(side):
     cap = cv2.VideoCapture(str(side / "overlay.mp4"))
     assert int(cap.get(cv2.CAP_PROP_FOURCC)).to_bytes(4, "little") in (b"h264", b"avc1")

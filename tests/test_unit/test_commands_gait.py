@@ -23,8 +23,9 @@ def test_a_side_walk_prints_view_subject_pace_both_sides_and_left_against_right(
     )
     assert lines[1] == f"  walker #0: {GAIT['subject']['reason']}"
     assert lines[2].startswith("  walking: cadence ")
-    assert lines[3].startswith(f"  left  stance {left['value']:.1f} ±{left['uncertainty']:.1f}%, swing ")
-    assert lines[4].startswith("  right stance ")
+    assert lines[3].startswith("  left  step time ")
+    assert f"stance {left['value']:.1f} ±{left['uncertainty']:.1f}%, swing " in lines[3]
+    assert lines[4].startswith("  right step time ")
     assert lines[5].startswith("  left against right: step time ")
 
 
@@ -32,7 +33,7 @@ def test_a_difference_is_named_only_beyond_twice_its_uncertainty():
     doc = copy.deepcopy(GAIT)
     si = doc["measures"]["step_time_si_pct"]
     si.update(value=3.0, uncertainty=2.0)
-    assert "step time 3.0% ±2.0% (within measurement noise)" in gait_summary(doc, GaitOptions(input="w"))[5]
+    assert "step time +3.0% ±2.0% (within measurement noise)" in gait_summary(doc, GaitOptions(input="w"))[5]
     si.update(value=-5.0, uncertainty=2.0)
     assert "step time -5.0% ±2.0% (left longer)" in gait_summary(doc, GaitOptions(input="w"))[5]
 

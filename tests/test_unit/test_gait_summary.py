@@ -1,0 +1,54 @@
+"""The walking summary the terminal and the report show (planted walks, exact rows)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from posture.core.measure import Measure
+from posture.core.view import View
+from posture.gait import analyse_gait
+from posture.gait import summary as ws
+from tests.conftest import planted_walk
+
+
+@pytest.fixture(scope="module")
+def check():
+    return analyse_gait(planted_walk()[0], height_cm=170).check_result()
+
+
+def test_pace_and_both_sides_with_their_normal_ranges(check):
+    rows = {r.label: r for r in ws.key_rows(check)}
+    assert rows["Cadence"].right is None and rows["Cadence"].normal == "90 steps/min to 120 steps/min"
+    stance = rows["Stance (foot on the floor)"]
+    assert stance.left.startswith(f"{check.measures['stance_pct_left'].value:.2f} ±")  # a tiny spread
+    speed = check.measures["speed_m_s"].value
+    assert stance.normal == f"about {64.2 - 3.5 * speed:.0f}% at this speed"  # Kirtley
+    assert rows["Step length"].left.endswith(" m")
+
+
+@pytest.mark.parametrize(
+    ("value", "sd", "verdict"),
+    [(3.0, 2.0, "within measurement noise"), (-5.0, 2.0, "left longer"), (4.1, 2.0, "right longer")],
+)
+def test_a_difference_is_named_only_beyond_twice_its_uncertainty(value, sd, verdict):
+    si = Measure("step_time_si_pct", value, "%", sd)
+    assert ws.difference(si, "step time") == f"step time {value:+.1f}% ±{sd:.1f}% ({verdict})"
+    assert "not judged" in ws.difference(replace(si, uncertainty=None), "step time")
+
+
+def test_values_show_the_decimals_their_uncertainty_needs():
+    assert ws.with_uncertainty(Measure("cadence_spm", 107.94, "steps/min", 0.45)) == "107.9 ±0.5 steps/min"
+    assert ws.with_uncertainty(Measure("cadence_spm", 107.94, "steps/min", 3.0)) == "108 ±3 steps/min"
+    assert ws.with_uncertainty(Measure("x", None, "s")) == "not measured"
+
+
+def test_a_front_view_withholds_stance_and_says_why(check):
+    front = replace(check, view=View.FRONT)
+    note = "needs a side view: toe off is not timed reliably"
+    measures = {k: replace(m, value=None, uncertainty=None, note=note) if k.startswith("stance_pct_") else m
+                for k, m in front.measures.items()}  # fmt: skip
+    front = replace(front, measures=measures)
+    assert ws.withheld(front) == "needs a side view"
+    assert "Stance (foot on the floor)" not in {r.label for r in ws.side_rows(front)}
