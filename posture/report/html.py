@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from posture.core.measure import Measure
+from posture.core.names import plain_name
 from posture.findings.types import Finding, General, Recommendation, Source
 from posture.findings.units import format_quantity, format_uncertainty
 from posture.io.atomic import atomic_open
@@ -220,7 +221,8 @@ def _measure_row(m: Measure) -> str:
     tag = _badge("estimate", "plain") if m.estimate else ""
     note = f'<div class="muted">{_e(m.note)}</div>' if m.note else ""
     return (
-        f"<tr><td><code>{_e(m.name)}</code>{tag}</td><td class='num'>{_e(value)}</td>"
+        f"<tr><td>{_e(plain_name(m))}{tag}<div><code>{_e(m.name)}</code></div></td>"
+        f"<td class='num'>{_e(value)}</td>"
         f"<td>{_e(m.unit)}</td><td>{_e(m.meaning)}{note}</td></tr>"
     )
 

@@ -167,3 +167,12 @@ def test_findings_script_check_mode_tells_stale_from_current(tmp_path, capsys):
     assert script.main(["--out", str(out)]) == 0
     assert script.main(["--out", str(out), "--check"]) == 0
     assert "up to date" in capsys.readouterr().out
+
+
+def test_every_declared_measure_has_a_plain_name():
+    from posture.core.names import PLAIN
+
+    side = ("_left", "_right")
+    quantities = {n.removesuffix(side[0]).removesuffix(side[1]) for n in MEANINGS}
+    quantities |= {PELVIC_TILT} | _walking_quantities()
+    assert sorted(q for q in quantities if q not in PLAIN) == []

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from posture.core.measure import Measure
+from posture.data.skeleton import Side
 from posture.findings import evaluate, index_measures, load_knowledge, recommend
 from posture.findings.types import General
 from posture.report.html import image_data_uri, render_report
@@ -31,14 +32,16 @@ def _page(measures: list[Measure], **kw) -> str:
 
 
 def _row(page: str, name: str) -> str:
-    return re.search(rf"<tr><td><code>{name}</code>.*?</tr>", page).group(0)
+    return re.search(
+        rf"<tr><td>[^<]*(?:<span[^>]*>[^<]*</span>)?<div><code>{name}</code>.*?</tr>", page
+    ).group(0)
 
 
 def test_a_real_walks_measures_each_get_one_row_with_value_or_reason():
     doc = gait_document()
     measures = [Measure.from_dict(name, data) for name, data in doc["measures"].items()]
     page = _page(measures)
-    assert page.count("<tr><td><code>") == len(measures)
+    assert page.count("</code></div></td><td class='num'>") == len(measures)
     cadence = doc["measures"]["cadence_spm"]
     assert f"{cadence['value']:.0f} steps/min ±{cadence['uncertainty']:.0f} steps/min" in _row(
         page, "cadence_spm"
@@ -49,10 +52,13 @@ def test_a_real_walks_measures_each_get_one_row_with_value_or_reason():
 
 
 def test_a_measure_row_shows_value_uncertainty_unit_and_meaning():
-    m = Measure("stance_pct_left", 61.234, "%", 0.46, "stance as % of the cycle.", note="mean of 4")
+    m = Measure(
+        "stance_pct_left", 61.234, "%", 0.46, "stance as % of the cycle.", note="mean of 4", side=Side.LEFT
+    )
     row = _row(_page([m]), "stance_pct_left")
     assert row == (
-        "<tr><td><code>stance_pct_left</code></td><td class='num'>61.2% ±0.5%</td><td>%</td>"
+        "<tr><td>Stance (share of the stride), left<div><code>stance_pct_left</code></div></td>"
+        "<td class='num'>61.2% ±0.5%</td><td>%</td>"
         '<td>stance as % of the cycle.<div class="muted">mean of 4</div></td></tr>'
     )
 
