@@ -210,8 +210,13 @@ def evaluate(measures: Mapping[str, Measure], knowledge: Knowledge) -> list[Find
     return sorted(found, key=lambda f: (-f.severity_rank, not f.confident))
 
 
+#: A finding brings at most this many exercises (its first by priority): a short plan is one people do.
+MAX_PER_FINDING = 3
+
+
 def recommend(findings: Sequence[Finding], knowledge: Knowledge) -> list[Recommendation]:
-    """Exercises for the findings, each once, in priority order.
+    """Exercises for the findings, each once, in priority order: each finding's first
+    :data:`MAX_PER_FINDING` by priority.
 
     An exercise ranks by the most severe finding it addresses, then by its priority
     for that finding, then by the order of the findings given. It lists every
@@ -224,7 +229,7 @@ def recommend(findings: Sequence[Finding], knowledge: Knowledge) -> list[Recomme
     rank: dict[str, tuple[int, int, int]] = {}
     addresses: dict[str, list[Finding]] = {}
     for order, finding in enumerate(findings):
-        for link in rules[finding.id].exercises:
+        for link in sorted(rules[finding.id].exercises, key=lambda e: e.priority)[:MAX_PER_FINDING]:
             key = (-finding.severity_rank, link.priority, order)
             rank[link.id] = min(rank.get(link.id, key), key)
             addresses.setdefault(link.id, []).append(finding)

@@ -323,6 +323,14 @@ def test_recommend_lists_an_exercise_once_for_both_sides(kb):
     assert [(f.id, f.side) for f in clam.addresses] == [("knee_valgus", "left"), ("knee_valgus", "right")]
 
 
+def test_a_finding_brings_at_most_its_first_three_exercises(kb):
+    rule = next(r for r in kb.findings if r.id == "anterior_pelvic_tilt")
+    assert len(rule.exercises) > 3
+    recs = recommend(evaluate({"anterior_pelvic_tilt_deg": _m("anterior_pelvic_tilt_deg", 20.0)}, kb), kb)
+    first = [e.id for e in sorted(rule.exercises, key=lambda e: e.priority)[:3]]
+    assert [r.exercise.id for r in recs] == first
+
+
 def test_recommend_nothing_for_no_findings_and_rejects_foreign_findings(kb):
     assert recommend([], kb) == []
     other = _two_finding_kb()
