@@ -58,13 +58,20 @@ class VideoWriter:
             )
         self.frames = 0
         self._finished = False
+        #: What stopped the encoder (a full disk under FFmpeg): the file is refused at close.
+        self._error: Exception | None = None
         self._queue: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=8)
         self._thread = threading.Thread(target=self._encode, daemon=True)
         self._thread.start()
 
     def _encode(self) -> None:
         while (frame := self._queue.get()) is not None:
-            self._writer.write(frame)
+            if self._error is not None:
+                continue  # keep taking frames, so that write() never blocks on a stopped encoder
+            try:
+                self._writer.write(frame)
+            except Exception as exc:  # noqa: BLE001  (FFmpeg's errors: reported at close)
+                self._error = exc
 
     def write(self, bgr: np.ndarray) -> None:
         """Append one frame (resized if it differs from the writer's size)."""
@@ -79,7 +86,10 @@ class VideoWriter:
         self._finished = True
         self._queue.put(None)
         self._thread.join()
-        self._writer.release()
+        try:
+            self._writer.release()
+        except Exception as exc:  # noqa: BLE001  (flushing the encoder can meet the full disk too)
+            self._error = self._error or exc
 
     def close(self) -> Path:
         """Finish the file, check that every frame is in it, and move it into place.
@@ -92,6 +102,8 @@ class VideoWriter:
         """
         self._finish()
         try:
+            if self._error is not None:
+                raise self._failure(self._error)
             self._check_complete()
             os.chmod(self._tmp, 0o644)
             os.replace(self._tmp, self.path)
@@ -102,6 +114,14 @@ class VideoWriter:
             self._tmp.unlink(missing_ok=True)
             raise
         return self.path
+
+    def _failure(self, exc: Exception) -> OutputError:
+        """The one-line error for an encoder that stopped: a full disk, or what the OS said."""
+        if shutil.disk_usage(self._tmp.parent).free < LOW_SPACE:
+            return OutputError(f"disk full while writing {self.path.name}; nothing was written", self.path)
+        if isinstance(exc, OSError):
+            return write_error(exc, self.path)
+        return OutputError(f"cannot write {self.path.name} ({exc}); nothing was written", self.path)
 
     def _check_complete(self) -> None:
         """OpenCV's encoder does not report failed writes: read the finished file's frame count back."""

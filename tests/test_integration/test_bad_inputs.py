@@ -972,12 +972,14 @@ def small_disk(mounts, tmp_path):
     subprocess.run(["umount", "-l", str(target)], check=False)
 
 
-def test_a_video_cut_short_by_a_full_disk_is_refused_and_removed(small_disk):
-    """OpenCV's encoder does not report failed writes: the writer reads its frame count back."""
+@pytest.mark.parametrize("codec", ["mp4v", "h264"])
+def test_a_video_cut_short_by_a_full_disk_is_refused_and_removed(small_disk, codec):
+    """OpenCV's encoder does not report failed writes: the writer reads its frame count back; FFmpeg's
+    (H.264) raises in the encoding thread, which keeps taking frames and reports it at close."""
     from posture.annotate.video import VideoWriter
     from posture.io.atomic import OutputError
 
-    writer = VideoWriter(small_disk / "overlay.mp4", 30.0, (320, 240))
+    writer = VideoWriter(small_disk / "overlay.mp4", 30.0, (320, 240), codec)
     rng = np.random.default_rng(5)
     for _ in range(30):  # noise does not compress: far more than the free space
         writer.write(rng.integers(0, 256, (240, 320, 3), dtype=np.uint8))
