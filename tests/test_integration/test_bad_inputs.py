@@ -1078,15 +1078,20 @@ def test_a_walk_too_short_for_a_cadence_says_so():
     from posture.commands.gait import gait_summary
     from posture.pipeline.gait import GaitOptions
 
+    why = "too few steps for a cadence (2 of at least 3)"
     doc = {
-        "view": {"view": "side"},
+        "kind": "gait",
+        "view": "side",
+        "view_reason": "given",
+        "measures": {"cadence_spm": {"value": None, "unit": "steps/min", "uncertainty": None, "note": why}},
         "subject": {"track_id": 0, "reason": "given with --subject"},
         "events": [],
         "findings": [],
         "spatiotemporal": {"cadence_spm": {"mean": None}, "left": {}, "right": {}},
     }
-    first = gait_summary(doc, GaitOptions(input="short.mp4"))[0]
-    assert "None" not in first and "cadence not measured" in first
+    lines = gait_summary(doc, GaitOptions(input="short.mp4"))
+    assert not [line for line in lines if "None" in line]
+    assert "cadence not measured" in lines[0] and lines[2] == f"  walking: not measured ({why})"
 
 
 def test_colliding_client_slugs_get_a_hash_and_others_stay_as_they_are():
