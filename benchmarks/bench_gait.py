@@ -258,7 +258,8 @@ def evaluate(clip: Clip, truth: dict, seq: object) -> dict:
     from posture.gait import analyse_gait
 
     start = time.perf_counter()
-    result = analyse_gait(seq, view="auto")  # type: ignore[arg-type]
+    height_cm = 100.0 * truth["subject"]["height_m"]  # the stated height gives step length and speed
+    result = analyse_gait(seq, view="auto", height_cm=height_cm)  # type: ignore[arg-type]
     elapsed = time.perf_counter() - start
     found = result.to_dict()["events"]
     matched = match_events(found, truth["events"], truth["duration_s"])
@@ -281,6 +282,7 @@ def evaluate(clip: Clip, truth: dict, seq: object) -> dict:
     for k in ("stance_time_s", "step_time_s"):
         row[f"si_{k}_err"] = si(got["right"][k], got["left"][k]) - si(want["right"][k], want["left"][k])
     measures = result.measures()
+    row.update(_scale_errors(measures, truth))
     row["drop_err"] = [
         (measures[f"pelvic_drop_deg_{s}"].value - truth["summary"][s]["pelvic_drop_deg"])
         if measures[f"pelvic_drop_deg_{s}"].value is not None
@@ -291,11 +293,50 @@ def evaluate(clip: Clip, truth: dict, seq: object) -> dict:
     return row
 
 
+def _scale_errors(measures: dict, truth: dict) -> dict:
+    """Walking speed (% of the true speed) and step length (m) errors, side views with a stated height.
+
+    The synthetic walker keeps a constant speed, so its true step length is that speed times
+    each side's mean true step time.
+    """
+    speed, want = measures["speed_m_s"].value, truth["speed_m_s"]
+    out: dict = {"speed_err_pct": [100.0 * (speed - want) / want] if speed is not None else []}
+    steps = truth_side_means(truth)
+    out["step_length_err_m"] = [
+        measures[f"step_length_m_{s}"].value - want * steps[s]["step_time_s"]
+        for s in ("left", "right")
+        if measures[f"step_length_m_{s}"].value is not None and np.isfinite(steps[s]["step_time_s"])
+    ]
+    return out
+
+
 def _stats(values: list[float], scale: float = 1.0) -> str:
     v = np.abs(np.asarray([x for x in values if np.isfinite(x)], dtype=float)) * scale
     if v.size == 0:
         return "n/a"
     return f"{v.mean():.2f} / {np.percentile(v, 95):.2f}"
+
+
+def _scale_table(rows: list[dict]) -> list[str]:
+    """Step length and speed (side views, the walker's height stated), signed and absolute errors."""
+    lines = [
+        "",
+        "Step length and walking speed, side views, the walker's true height given (`--height-cm`):",
+        "",
+        "| clips | speed err % mean (signed) | speed err % MAE | step length err mean (mm) | MAE (mm) | n |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, groups in (("tuning side", ("tuning",)), ("held-out side", ("held-out",))):
+        sel = [r for r in rows if r["kind"] == "side" and r["group"] in groups]
+        speed = [x for r in sel for x in r["speed_err_pct"]]
+        length = [1000.0 * x for r in sel for x in r["step_length_err_m"]]
+        if not speed:
+            continue
+        lines.append(
+            f"| {label} | {np.mean(speed):+.1f} | {np.mean(np.abs(speed)):.1f} | "
+            f"{np.mean(length):+.0f} | {np.mean(np.abs(length)):.0f} | {len(speed)} |"
+        )
+    return lines
 
 
 def report(rows: list[dict], wall_s: float = float("nan"), rendered: int = 0) -> str:
@@ -367,6 +408,7 @@ def report(rows: list[dict], wall_s: float = float("nan"), rendered: int = 0) ->
             f"{_stats(one('si_stance_time_s_err')).split(' /')[0]} | "
             f"{_stats(one('si_step_time_s_err')).split(' /')[0]} | {_stats(cat('drop_err')).split(' /')[0]} |"
         )
+    lines += _scale_table(rows)
     lines += [
         "",
         "Targets (issue 4): HS MAE <= 1 frame at 30 fps, TO <= 1.5 frames, no missed or extra events on",

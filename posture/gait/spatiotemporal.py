@@ -211,6 +211,15 @@ class Symmetry:
     flagged: bool
     threshold_pct: float = SI_FLAG_PCT
 
+    @property
+    def difference(self) -> str:
+        """``right longer``, ``left longer`` or ``within measurement noise`` (beyond twice the SD or not)."""
+        if not (math.isfinite(self.si_pct) and math.isfinite(self.si_sd_pct)):
+            return "not judged"
+        if abs(self.si_pct) <= 2.0 * self.si_sd_pct:
+            return "within measurement noise"
+        return "right longer" if self.si_pct > 0 else "left longer"
+
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
 
@@ -223,6 +232,7 @@ class Symmetry:
             "ratio_left_over_right": r(self.ratio),
             "ga_pct": r(self.ga_pct),
             "flag": self.flagged,
+            "difference": self.difference,
             "flag_threshold_si_pct": self.threshold_pct,
         }
 
@@ -247,5 +257,8 @@ def symmetry(parameter: str, left: Stat, right: Stat, threshold_pct: float = SI_
     ratio = left.mean / right.mean if right.mean else math.nan
     lo, hi = sorted((left.mean, right.mean))
     ga = 100.0 * abs(math.log(lo / hi)) if lo > 0 and hi > 0 else math.nan
-    flagged = bool(math.isfinite(si) and abs(si) > threshold_pct and mean > 0)
+    # flagged only when beyond the threshold and beyond twice its own uncertainty: the one rule for a
+    # left/right difference (posture.gait.summary); a spread that cannot be judged is not flagged
+    beyond_noise = math.isfinite(si_sd) and abs(si) > 2.0 * si_sd
+    flagged = bool(math.isfinite(si) and abs(si) > threshold_pct and mean > 0 and beyond_noise)
     return Symmetry(parameter, si, si_sd, ratio, ga, flagged, threshold_pct)

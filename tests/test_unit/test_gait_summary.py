@@ -52,3 +52,18 @@ def test_a_front_view_withholds_stance_and_says_why(check):
     front = replace(front, measures=measures)
     assert ws.withheld(front) == "needs a side view"
     assert "Stance (foot on the floor)" not in {r.label for r in ws.side_rows(front)}
+
+
+@pytest.mark.parametrize(
+    ("right", "sd", "flag", "difference"),
+    [(0.62, 0.004, True, "right longer"), (0.62, 0.05, False, "within measurement noise")],
+)
+def test_result_json_flags_a_symmetry_index_only_beyond_the_threshold_and_its_noise(
+    right, sd, flag, difference
+):
+    from posture.gait.spatiotemporal import Stat, symmetry
+
+    sym = symmetry("step_time_s", Stat(0.55, sd * 2, 4), Stat(right, sd * 2, 4))
+    assert sym.si_pct > 10.0  # beyond the 10% threshold either way
+    assert (sym.flagged, sym.difference) == (flag, difference)
+    assert sym.to_dict()["difference"] == difference
