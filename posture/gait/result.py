@@ -127,7 +127,7 @@ class GaitResult:
             "events": [e.to_dict() for e in self.events],
             "event_notes": self.notes,
             "spatiotemporal": spatio,
-            "symmetry": {k: v.to_dict() for k, v in self.symmetry.items()},
+            "symmetry": self._symmetry_section(),
             "foot_strike": self.foot_strike_summary(),
             "frontal": self.frontal.to_dict()
             if self.frontal
@@ -135,6 +135,16 @@ class GaitResult:
             "footage": {"refused": self.refused, "not_enough_steps": self.shortfall},
             "gait_settings": self.settings,
         }
+
+    def _symmetry_section(self) -> dict[str, Any]:
+        """result.json's ``symmetry``: each index, or why it is withheld (as :meth:`measures` says)."""
+        why = self._why_not()
+        out: dict[str, Any] = {}
+        for param, sym in self.symmetry.items():
+            needs = SYMMETRY_PARAMETERS.get(param, ("", "steps"))[1]
+            reason = why["symmetry"] or why[needs]
+            out[param] = {"withheld": reason} if reason else sym.to_dict()
+        return out
 
     def check_result(self) -> CheckResult:
         """The kind, view and measures, as both checks hand them on."""
