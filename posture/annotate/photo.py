@@ -24,6 +24,23 @@ def _extended_line(frame: np.ndarray, a: np.ndarray, b: np.ndarray, colour: tupl
     cv2.line(frame, _p(a - ext), _p(b + ext), colour, line_width(frame), cv2.LINE_AA)
 
 
+TRUNK_COLOUR = (230, 230, 0)  # cyan (BGR): apart from the sides' orange and blue
+HEAD_COLOUR = (200, 60, 200)
+
+
+def _side_lines(frame: np.ndarray, xy: np.ndarray) -> None:
+    """Side view: the trunk line (hip to shoulder midpoints) and the head line (shoulders to ears)."""
+    hips, shoulders = (
+        np.nanmean(xy[[L.LEFT_HIP, L.RIGHT_HIP]], 0),
+        np.nanmean(xy[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER]], 0),
+    )
+    ears = np.nanmean(xy[[L.LEFT_EAR, L.RIGHT_EAR]], 0)
+    width = line_width(frame)
+    for a, b, colour in ((hips, shoulders, TRUNK_COLOUR), (shoulders, ears, HEAD_COLOUR)):
+        if np.isfinite(a).all() and np.isfinite(b).all():
+            cv2.line(frame, _p(a), _p(b), colour, width, cv2.LINE_AA)
+
+
 def _true_vertical(roll_deg: float) -> np.ndarray:
     """Unit vector (image coords, y down) pointing up along the scene's true vertical."""
     a = np.radians(roll_deg)
@@ -44,35 +61,51 @@ def annotate_standing(
             if np.isfinite(xy[[a, b]]).all():  # a line needs both of its points
                 _extended_line(out, xy[a], xy[b], colour)
     ankles = xy[[L.LEFT_ANKLE, L.RIGHT_ANKLE]]
-    if not np.isfinite(ankles).all(axis=1).any():
-        _legend(out, measures)
-        return out  # no ankle seen: no plumb line to draw
-    base = np.nanmean(ankles, axis=0)
-    top_y = float(np.nanmin(xy[:, 1]))
-    up = _true_vertical(roll_deg)
-    length = (base[1] - top_y) / max(-up[1], 0.5) * 1.05
-    cv2.line(out, _p(base), _p(base + up * length), PLUMB_COLOUR, max(1, line_width(out) // 2), cv2.LINE_AA)
+    if np.isfinite(ankles).all(axis=1).any():  # no ankle seen: no plumb line to draw
+        base = np.nanmean(ankles, axis=0)
+        top_y = float(np.nanmin(xy[:, 1]))
+        up = _true_vertical(roll_deg)
+        length = (base[1] - top_y) / max(-up[1], 0.5) * 1.05
+        width = max(1, line_width(out) // 2)
+        cv2.line(out, _p(base), _p(base + up * length), PLUMB_COLOUR, width, cv2.LINE_AA)
+    if side_view:
+        _side_lines(out, xy)  # over the plumb line: the lean is read against it
     _legend(out, measures)
     return out
 
 
+#: Legend lines: measure -> (what, words for + and -, unit as written); the sign is said in words.
+_LEGEND: dict[str, tuple[str, str, str, str]] = {
+    "pelvic_obliquity_deg": ("hip line", "left side higher", "right side higher", "deg"),
+    "hip_height_diff_mm": ("hips", "left hip higher", "right hip higher", "mm"),
+    "shoulder_tilt_deg": ("shoulder line", "left side higher", "right side higher", "deg"),
+    "lateral_pelvic_shift_pct_hip_width": ("pelvis", "shifted left", "shifted right", "% of hip width"),
+    "anterior_pelvic_tilt_deg": ("pelvis (est.)", "tipped forward", "tipped back", "deg"),
+    "trunk_lean_deg": ("trunk", "leans forward", "leans back", "deg"),
+    "head_forward_deg": ("head", "forward of the shoulders", "behind the shoulders", "deg"),
+}
+
+
+def legend_line(m: Measure) -> str | None:
+    """``hip line: left side higher by 2.8 deg (+/- 1.9)``; ``about level`` when the value is within
+    its uncertainty (a difference smaller than that is not told apart from noise); ``None`` when not
+    measured. ASCII only: OpenCV's fonts have no plus-minus sign."""
+    if m.name not in _LEGEND or m.value is None:
+        return None
+    what, plus, minus, unit = _LEGEND[m.name]
+    digits = 0 if unit == "mm" else 1
+    unc = f" (+/- {m.uncertainty:.{digits}f})" if m.uncertainty else ""
+    if m.uncertainty and abs(m.value) <= m.uncertainty:
+        return f"{what}: about level, {m.value:+.{digits}f} {unit}{unc}"
+    return f"{what}: {plus if m.value > 0 else minus} by {abs(m.value):.{digits}f} {unit}{unc}"
+
+
 def _legend(frame: np.ndarray, measures: dict[str, Measure]) -> None:
-    labels = {
-        "pelvic_obliquity_deg": "hip line",
-        "hip_height_diff_mm": "hip height L-R",
-        "shoulder_tilt_deg": "shoulder line",
-        "lateral_pelvic_shift_pct_hip_width": "pelvic shift",
-        "anterior_pelvic_tilt_deg": "pelvic tilt (est.)",
-        "trunk_lean_deg": "trunk lean",
-        "head_forward_deg": "head forward",
-    }
     scale = max(0.5, max(frame.shape[:2]) / 1800)
     y = int(40 * scale) + 10
-    for key, label in labels.items():
-        m = measures.get(key)
-        if m is None or m.value is None:
+    for key in _LEGEND:
+        text = legend_line(measures[key]) if key in measures else None
+        if text is None:
             continue
-        unit = {"deg": "deg", "%": "% hip width"}.get(m.unit, m.unit)
-        text = f"{label}: {m.value:+.1f} {unit}" + (f" +/- {m.uncertainty:.1f}" if m.uncertainty else "")
         put_text(frame, text, (10, y), scale)
         y += int(34 * scale) + 6
