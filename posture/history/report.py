@@ -16,6 +16,7 @@ import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.figure import Figure
 
+from posture.core.names import PLAIN
 from posture.history.compare import Change, K, Series, compare, load_series
 from posture.history.db import HistoryDB, Session
 from posture.report.html import _CSS, _closing, _e, _header, _list, write_report
@@ -79,12 +80,54 @@ def _png_uri(data: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
+#: The same quantity in several units: only the first one stored is shown (millimetres over a share
+#: of the hip width over image pixels), so each measure has one row.
+_VARIANTS = (
+    ("hip_height_diff_mm", "hip_height_diff_pct_hip_width", "hip_height_diff_px"),
+    ("lateral_pelvic_shift_mm", "lateral_pelvic_shift_pct_hip_width", "lateral_pelvic_shift_px"),
+)
+
+
+def one_row_per_measure(changes: Sequence[Change]) -> list[Change]:
+    """``changes`` without the other-unit variants of a measure that is there in a better unit."""
+    present = {(c.series.name, c.series.side) for c in changes}
+    dropped = set()
+    for variants in _VARIANTS:
+        for side in {side for _, side in present}:
+            have = [v for v in variants if (v, side) in present]
+            dropped |= {(v, side) for v in have[1:]}
+    return [c for c in changes if (c.series.name, c.series.side) not in dropped]
+
+
+def _plain(series: Series) -> str:
+    base = PLAIN.get(series.name, series.name)
+    return f"{base}, {series.side}" if series.side else base
+
+
+def change_in_words(c: Change) -> str:
+    """``Hip line tilt: 2.6 deg nearer level since 5 January 2026 (beyond measurement noise).``"""
+    toward = "nearer level" if abs(c.now.value) < abs(c.then.value) else "further from level"
+    if c.series.name not in _SIGNED:
+        toward = "higher" if c.delta > 0 else "lower"
+    when = f"{c.then.taken_at.day} {c.then.taken_at:%B %Y}"
+    noise = "beyond measurement noise" if c.beyond else "within measurement noise"
+    return f"{_plain(c.series)}: {abs(c.delta):.1f} {c.series.unit} {toward} since {when} ({noise})."
+
+
+#: Left/right measures whose ideal is zero: a change towards zero is "nearer level".
+_SIGNED = {
+    "pelvic_obliquity_deg", "hip_height_diff_mm", "hip_height_diff_px", "hip_height_diff_pct_hip_width",
+    "shoulder_tilt_deg", "lateral_pelvic_shift_mm", "lateral_pelvic_shift_px",
+    "lateral_pelvic_shift_pct_hip_width",
+}  # fmt: skip
+
+
 def _change_row(c: Change) -> str:
     s = c.series
     unc = "–" if c.uncertainty is None else f"± {K * c.uncertainty:.2f}"
     cls = "confident" if c.beyond else "plain"
     return (
-        f"<tr><td><code>{_e(s.label)}</code></td><td>{_e(s.unit)}</td>"
+        f"<tr><td>{_e(_plain(s))}<div><code>{_e(s.label)}</code></div></td><td>{_e(s.unit)}</td>"
         f"<td class='num'>{_e(_fmt(c.then.value))} ({_e(c.then.taken_at.date())})</td>"
         f"<td class='num'>{_e(_fmt(c.now.value))} ({_e(c.now.taken_at.date())})</td>"
         f"<td class='num'>{_e(_fmt(c.delta))}</td><td class='num'>{_e(unc)}</td>"
@@ -95,10 +138,17 @@ def _change_row(c: Change) -> str:
 def _changes_table(changes: Sequence[Change]) -> str:
     if not changes:
         return '<p class="muted">One session so far: nothing to compare yet.</p>'
+    changes = one_row_per_measure(changes)
     ordered = sorted(changes, key=lambda c: (not c.beyond, c.series.name, c.series.side or ""))
     rows = "".join(_change_row(c) for c in ordered)
+    said = "".join(f"<li>{_e(change_in_words(c))}</li>" for c in ordered if c.beyond)
+    words = (
+        f"<p><strong>What changed:</strong></p><ul>{said}</ul>"
+        if said
+        else ('<p class="muted">No change beyond measurement noise.</p>')
+    )
     return (
-        "<table><thead><tr><th>Measure</th><th>Unit</th><th>Then</th><th>Now</th><th>Change</th>"
+        f"{words}<table><thead><tr><th>Measure</th><th>Unit</th><th>Then</th><th>Now</th><th>Change</th>"
         f"<th>± {K:g} SD</th><th>Verdict</th></tr></thead><tbody>{rows}</tbody></table>"
     )
 

@@ -45,7 +45,7 @@ def test_two_sessions_give_a_trend_plot_and_a_then_against_now_table(db, tmp_pat
     assert "<h2>Standing checks</h2>" in page and "<h2>Walking analyses</h2>" not in page
     (plot,) = _images(page)
     assert plot is not None and plot.shape[0] > 100 and plot.shape[1] > 100
-    row = re.search(r"<tr><td><code>pelvic_obliquity_deg</code>.*?</tr>", page).group(0)
+    row = re.search(r"<tr><td>Hip line tilt<div><code>pelvic_obliquity_deg</code>.*?</tr>", page).group(0)
     assert "+2.50 (2026-01-05)" in row and "+6.00 (2026-03-05)" in row and "+3.50" in row
     assert "± 1.41" in row  # 2 x the combined 0.71
     assert '<span class="badge confident">beyond uncertainty</span>' in row
@@ -101,3 +101,32 @@ def test_write_history_creates_the_folder_and_writes_the_page(db, tmp_path):
     path = write_history(db, "Ann", tmp_path / "new" / "folder")
     assert path == tmp_path / "new" / "folder" / "history.html"
     assert "Client history" in path.read_text(encoding="utf-8")
+
+
+def test_one_row_per_measure_and_the_change_in_words():
+    from datetime import datetime
+
+    from posture.history.compare import Change, Point, Series
+    from posture.history.report import change_in_words, one_row_per_measure
+
+    def change(name, unit, then, now, verdict="beyond uncertainty"):
+        points = (Point(1, datetime(2026, 1, 5), then, 0.5), Point(2, datetime(2026, 3, 2), now, 0.5))
+        return Change(
+            Series("photo", name, None, unit, points), points[0], points[1], now - then, 0.7, verdict
+        )
+
+    changes = [
+        change("hip_height_diff_px", "px", 20, 4),
+        change("hip_height_diff_mm", "mm", 15, 3),
+        change("hip_height_diff_pct_hip_width", "%", 6, 1),
+        change("pelvic_obliquity_deg", "deg", 4.1, 0.2),
+    ]
+    kept = [c.series.name for c in one_row_per_measure(changes)]
+    assert kept == ["hip_height_diff_mm", "pelvic_obliquity_deg"]
+    assert change_in_words(changes[3]) == (
+        "Hip line tilt: 3.9 deg nearer level since 5 January 2026 (beyond measurement noise)."
+    )
+    worse = change("shoulder_tilt_deg", "deg", 0.5, -2.0, "within uncertainty")
+    assert change_in_words(worse) == (
+        "Shoulder line tilt: 2.5 deg further from level since 5 January 2026 (within measurement noise)."
+    )
