@@ -86,6 +86,19 @@ class Measure:
         )
 
 
+#: A difference is told from measurement noise only beyond this many uncertainties (one SD each):
+#: left against right in a walk, then against now in a client's history.
+NOISE_FACTOR = 2.0
+
+
+def beyond_noise(difference: float, uncertainty: float | None) -> bool | None:
+    """Whether ``difference`` is larger than :data:`NOISE_FACTOR` times ``uncertainty``; ``None``
+    when it cannot be judged (no finite difference or uncertainty)."""
+    if uncertainty is None or not (math.isfinite(difference) and math.isfinite(uncertainty)):
+        return None
+    return abs(difference) > NOISE_FACTOR * uncertainty
+
+
 def finite(x: float | None) -> float | None:
     """``x`` as a float, or ``None`` when it is missing or not finite."""
     return float(x) if x is not None and math.isfinite(x) else None

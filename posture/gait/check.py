@@ -317,10 +317,11 @@ def _prepare(seq: PoseSequence, choice: WalkerChoice, view: str, s: GaitSettings
 def subject_landmarks(
     seq: PoseSequence, result: GaitResult, settings: GaitSettings | None = None
 ) -> PoseSequence:
-    """The walker's own sequence with their landmarks conditioned as the check conditioned them:
-    low-confidence points removed, gaps up to ``max_gap_s`` filled, near/far leg swaps repaired
-    in each side-view walking segment and the zero-lag low-pass applied (for joint angles and
-    exports: the same signals the events were timed on)."""
+    """The walker's own sequence with their landmarks conditioned for joint angles and exports:
+    low-confidence points removed, gaps up to ``max_gap_s`` filled, near/far leg swaps repaired in
+    each side-view walking segment and the zero-lag low-pass applied, as for the events. Unlike the
+    events' signals, one-frame jumps are not bridged (on the rendered walker that made the ankle
+    angles worse: 2.1 / 4.6 against 2.8 / 4.9 deg RMSE) and the feet of crowded frames are kept."""
     s = settings or GaitSettings()
     c = s.conditioning
     person = seq.person(int(result.subject["track_id"]))

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from posture.core.measure import beyond_noise, rounded
 from posture.data.skeleton import SIDES, Side
 from posture.gait.events import HEEL_STRIKE, TOE_OFF, GaitEvent
 
@@ -149,10 +150,7 @@ class Stat:
     def to_dict(self, digits: int = 3) -> dict[str, float | int | None]:
         """JSON-ready form."""
 
-        def r(x: float) -> float | None:
-            return round(x, digits) if math.isfinite(x) else None
-
-        return {"mean": r(self.mean), "sd": r(self.sd), "n": self.n}
+        return {"mean": rounded(self.mean, digits), "sd": rounded(self.sd, digits), "n": self.n}
 
 
 #: Per-side parameters summarised from the step rows: name -> (row attribute, scale).
@@ -214,23 +212,21 @@ class Symmetry:
     @property
     def difference(self) -> str:
         """``right longer``, ``left longer`` or ``within measurement noise`` (beyond twice the SD or not)."""
-        if not (math.isfinite(self.si_pct) and math.isfinite(self.si_sd_pct)):
+        beyond = beyond_noise(self.si_pct, self.si_sd_pct)
+        if beyond is None:
             return "not judged"
-        if abs(self.si_pct) <= 2.0 * self.si_sd_pct:
-            return "within measurement noise"
-        return "right longer" if self.si_pct > 0 else "left longer"
+        return (
+            ("right longer" if self.si_pct > 0 else "left longer") if beyond else "within measurement noise"
+        )
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
 
-        def r(x: float) -> float | None:
-            return round(x, 3) if math.isfinite(x) else None
-
         return {
-            "si_pct": r(self.si_pct),
-            "si_sd_pct": r(self.si_sd_pct),
-            "ratio_left_over_right": r(self.ratio),
-            "ga_pct": r(self.ga_pct),
+            "si_pct": rounded(self.si_pct),
+            "si_sd_pct": rounded(self.si_sd_pct),
+            "ratio_left_over_right": rounded(self.ratio),
+            "ga_pct": rounded(self.ga_pct),
             "flag": self.flagged,
             "difference": self.difference,
             "flag_threshold_si_pct": self.threshold_pct,
@@ -259,6 +255,6 @@ def symmetry(parameter: str, left: Stat, right: Stat, threshold_pct: float = SI_
     ga = 100.0 * abs(math.log(lo / hi)) if lo > 0 and hi > 0 else math.nan
     # flagged only when beyond the threshold and beyond twice its own uncertainty: the one rule for a
     # left/right difference (posture.gait.summary); a spread that cannot be judged is not flagged
-    beyond_noise = math.isfinite(si_sd) and abs(si) > 2.0 * si_sd
-    flagged = bool(math.isfinite(si) and abs(si) > threshold_pct and mean > 0 and beyond_noise)
+    beyond = bool(beyond_noise(si, si_sd))
+    flagged = bool(math.isfinite(si) and abs(si) > threshold_pct and mean > 0 and beyond)
     return Symmetry(parameter, si, si_sd, ratio, ga, flagged, threshold_pct)

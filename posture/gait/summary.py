@@ -8,10 +8,9 @@ otherwise it is within measurement noise.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-from posture.core.measure import Measure
+from posture.core.measure import Measure, beyond_noise
 from posture.core.result import CheckResult
 from posture.data.skeleton import SIDES
 from posture.findings.units import DECIMALS, format_quantity, unit_label
@@ -68,9 +67,10 @@ def difference(si: Measure, what: str) -> str:
     """``step time -5.0% ±2.0% (left longer)`` or ``... (within measurement noise)``."""
     value = si.value or 0.0
     text = f"{what} {value + 0.0:+.1f}% ±{si.uncertainty or 0.0:.1f}%"
-    if si.uncertainty is None or not math.isfinite(si.uncertainty):
+    beyond = beyond_noise(value, si.uncertainty)
+    if beyond is None:
         return f"{what} {value:+.1f}% (uncertainty unknown: not judged)"
-    if abs(value) <= 2 * si.uncertainty:
+    if not beyond:
         return f"{text} (within measurement noise)"
     return f"{text} ({'right' if value > 0 else 'left'} longer)"
 

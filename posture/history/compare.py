@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from posture.core.measure import NOISE_FACTOR
 from posture.history.db import HistoryDB, MeasureRow, Session
 
-#: Coverage factor for calling a change real.
-K = 2.0
+#: Coverage factor for calling a change real (the one factor of :data:`posture.core.measure.NOISE_FACTOR`).
+K = NOISE_FACTOR
 
 
 @dataclass(frozen=True)

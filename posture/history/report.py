@@ -20,6 +20,7 @@ from posture.core.names import PLAIN
 from posture.history.compare import Change, K, Series, compare, load_series
 from posture.history.db import HistoryDB, Session
 from posture.report.html import _CSS, _closing, _e, _header, _list, write_report
+from posture.standing.mirror import MIRRORING, Mirroring
 
 #: Measures plotted as trends (all measures are in the table); others are plotted when fewer.
 HEADLINE = {
@@ -107,19 +108,11 @@ def _plain(series: Series) -> str:
 def change_in_words(c: Change) -> str:
     """``Hip line tilt: 2.6 deg nearer level since 5 January 2026 (beyond measurement noise).``"""
     toward = "nearer level" if abs(c.now.value) < abs(c.then.value) else "further from level"
-    if c.series.name not in _SIGNED:
+    if MIRRORING.get(c.series.name) is not Mirroring.FLIP:  # not a left/right tilt or shift
         toward = "higher" if c.delta > 0 else "lower"
     when = f"{c.then.taken_at.day} {c.then.taken_at:%B %Y}"
     noise = "beyond measurement noise" if c.beyond else "within measurement noise"
     return f"{_plain(c.series)}: {abs(c.delta):.1f} {c.series.unit} {toward} since {when} ({noise})."
-
-
-#: Left/right measures whose ideal is zero: a change towards zero is "nearer level".
-_SIGNED = {
-    "pelvic_obliquity_deg", "hip_height_diff_mm", "hip_height_diff_px", "hip_height_diff_pct_hip_width",
-    "shoulder_tilt_deg", "lateral_pelvic_shift_mm", "lateral_pelvic_shift_px",
-    "lateral_pelvic_shift_pct_hip_width",
-}  # fmt: skip
 
 
 def _change_row(c: Change) -> str:

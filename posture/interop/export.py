@@ -85,14 +85,16 @@ def _frame_rate(seq: PoseSequence, fps: float | None) -> float:
     raise ValueError("a walk export needs a frame rate: pass fps")
 
 
+def walk_direction(seq: PoseSequence, segments: Sequence | None = None) -> float | np.ndarray:
+    """The direction of travel: per frame from the walking segments, else one read from the feet."""
+    xy = seq.xy_px[:, 0]
+    return walking_direction(xy) if segments is None else direction_from_segments(list(segments), len(xy))
+
+
 def walk_angles(seq: PoseSequence, segments: Sequence | None = None) -> dict[str, np.ndarray]:
     """One person's sagittal angles per frame (:func:`~posture.gait.angles.compute_sagittal_angles`),
     in the direction of travel of each segment (``None``: one direction read from the feet)."""
-    xy = seq.xy_px[:, 0]
-    direction = (
-        walking_direction(xy) if segments is None else direction_from_segments(list(segments), len(xy))
-    )
-    return compute_sagittal_angles(xy, direction)
+    return compute_sagittal_angles(seq.xy_px[:, 0], walk_direction(seq, segments))
 
 
 def side_cycles(
@@ -122,6 +124,8 @@ def export_walk(
     fps: float | None = None,
     formats: Sequence[str] = FORMATS,
     px_per_m: float | None = None,
+    angles: dict[str, np.ndarray] | None = None,
+    cycles: dict[str, tuple[np.ndarray, np.ndarray, int]] | None = None,
 ) -> dict[str, Path]:
     """Write the walk of one person in the chosen formats; return ``{format: path}``.
 
@@ -135,6 +139,7 @@ def export_walk(
     fps : frame rate for the ``.trc`` header; defaults to ``seq.fps``
     formats : any of :data:`FORMATS` (file names in :data:`FILE_NAMES`)
     px_per_m : if given, ``markers.trc`` holds image landmarks scaled by it instead of world landmarks
+    angles, cycles : :func:`walk_angles` and :func:`side_cycles` of this walk when the caller has them
 
     Raises
     ------
@@ -146,19 +151,18 @@ def export_walk(
         raise ValueError(f"export_walk: expected one person and formats from {FORMATS}, "
                          f"got {seq.n_people} people and {list(formats)}")  # fmt: skip
     rate = _frame_rate(seq, fps)
-    xy = seq.xy_px[:, 0]
-    direction = (
-        walking_direction(xy) if segments is None else direction_from_segments(list(segments), len(xy))
-    )
-    angles = walk_angles(seq, segments)
+    direction = walk_direction(seq, segments)
+    if angles is None:
+        angles = compute_sagittal_angles(seq.xy_px[:, 0], direction)
+    joint_angles = angles
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {f: out / FILE_NAMES[f] for f in formats}
     writers = {
-        "angles": lambda p: write_angles_csv(p, seq.time_s, angles),
-        "cycles": lambda p: write_cycles_csv(p, side_cycles(angles, seq.time_s, events)),
+        "angles": lambda p: write_angles_csv(p, seq.time_s, joint_angles),
+        "cycles": lambda p: write_cycles_csv(p, cycles or side_cycles(joint_angles, seq.time_s, events)),
         "trc": lambda p: write_trc(p, seq.time_s, _markers(seq, direction, px_per_m), LABELS, rate),
-        "mot": lambda p: write_mot(p, seq.time_s, angles),
+        "mot": lambda p: write_mot(p, seq.time_s, joint_angles),
     }
     for name, path in paths.items():
         writers[name](path)

@@ -92,9 +92,7 @@ def _write_gait_files(analysis: GaitAnalysis, out: Path, progress: bool) -> None
         client=analysis.doc["client"],
         taken=taken_of(analysis.doc),
         video=("overlay.mp4", "The walk with the skeleton, the walker highlighted and every event marked"),
-        key_numbers=[
-            (r.label, r.left, r.right, r.normal) for r in summary.pace_rows(check) + summary.side_rows(check)
-        ],
+        key_numbers=[(r.label, r.left, r.right, r.normal) for r in summary.key_rows(check)],
         key_notes=_key_notes(check),
         warnings=[walker_line(result.subject)] + list(result.notes),
     )
@@ -109,8 +107,12 @@ def _angles(analysis: GaitAnalysis, out: Path) -> list[tuple[str, np.ndarray]]:
         return []
     person = subject_landmarks(analysis.sequence, result, analysis.settings)
     formats = ("angles", "cycles") + (("trc", "mot") if "trc" in analysis.export else ())
-    export_walk(out, person, result.events, segments=result.segments, fps=result.fps, formats=formats)
-    cycles = side_cycles(walk_angles(person, result.segments), person.time_s, result.events)
+    angles = walk_angles(person, result.segments)
+    cycles = side_cycles(angles, person.time_s, result.events)
+    export_walk(
+        out, person, result.events, segments=result.segments, fps=result.fps, formats=formats,
+        angles=angles, cycles=cycles,
+    )  # fmt: skip
     plot_angle_cycles(cycles, out / "angles.png")
     caption = (
         "Hip, knee and ankle angles over the gait cycle (heel strike to heel strike), left against right"
