@@ -168,7 +168,10 @@ def _manifest_job(base: Path, row: dict[str, str | None]) -> Job | Skipped:
     text = {k: (v or "").strip() for k, v in row.items() if k}
     if not text.get("path"):
         raise InputError("the path is empty")
-    path = Path(text["path"]).expanduser()
+    try:
+        path = Path(text["path"]).expanduser()
+    except RuntimeError:  # ~name of a user this machine does not have
+        raise InputError(f"the path {text['path']!r} starts with an unknown user's home folder") from None
     path = path if path.is_absolute() else base / path
     kind = text.get("kind") or kind_of(path)
     if kind not in ("photo", "gait"):

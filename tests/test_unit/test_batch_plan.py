@@ -95,3 +95,14 @@ def test_job_folders_stay_inside_the_output_folder(tmp_path, client):
     folder = job_folder(out, Job("../../x/../y.png", client, "photo", None, None, "ab" * 32))
     assert folder.resolve().is_relative_to(out.resolve())
     assert len(folder.relative_to(out).parts) == 2
+
+
+def test_a_manifest_path_in_an_unknown_users_home_is_one_line(tmp_path):
+    """Found by the fuzzer: '~0' (no such user) raised a RuntimeError out of Path.expanduser."""
+    from posture.batch.plan import plan_manifest
+
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("path\n~no_such_user_here/p.png\n")
+    unknown = "line 2: the path '~no_such_user_here/p.png' starts with an unknown user's home folder"
+    with pytest.raises(InputError, match=unknown):
+        plan_manifest(manifest)
