@@ -34,15 +34,15 @@ demo: $(CORE) models/pose_landmarker_full.task  ## run the main job on the shipp
 	done
 	rm -f out/history.sqlite*
 	$(BIN)/posture photo samples/stand_front_hipdrop.png --height-cm 170 --client "Demo client" \
-		--date 2026-01-05 --db out/history.sqlite --out out/photo/stand_front_hipdrop
+		--date 2026-01-05 --db out/history.sqlite --out out/photo/stand_front_hipdrop --pdf
 	$(BIN)/posture photo samples/stand_front_followup.png --height-cm 170 --client "Demo client" \
-		--date 2026-03-02 --db out/history.sqlite --out out/photo/stand_front_followup
-	$(BIN)/posture photo samples/stand_back_level.png --out out/photo/stand_back_level
-	$(BIN)/posture photo samples/stand_side_tilt.png --out out/photo/stand_side_tilt
-	$(BIN)/posture gait samples/walk_side.mp4 --height-cm 175 --out out/gait/walk_side --no-progress --export trc
-	$(BIN)/posture gait samples/walk_front.mp4 --out out/gait/walk_front --no-progress
+		--date 2026-03-02 --db out/history.sqlite --out out/photo/stand_front_followup --pdf
+	$(BIN)/posture photo samples/stand_back_level.png --out out/photo/stand_back_level --pdf
+	$(BIN)/posture photo samples/stand_side_tilt.png --out out/photo/stand_side_tilt --pdf
+	$(BIN)/posture gait samples/walk_side.mp4 --height-cm 175 --out out/gait/walk_side --no-progress --export trc --pdf
+	$(BIN)/posture gait samples/walk_front.mp4 --out out/gait/walk_front --no-progress --pdf
 	$(BIN)/posture history "Demo client" --db out/history.sqlite --out out/history/demo_client
-	@echo "demo outputs are in out/ (open out/photo/*/report.html, out/gait/*/report.html and"
+	@echo "demo outputs are in out/ (open out/photo/*/report.html or report.pdf, out/gait/*/report.html and"
 	@echo "out/history/demo_client/history.html)"
 
 test: $(STAMP)  ## run the test suite

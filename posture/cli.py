@@ -153,7 +153,15 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _pdf_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pdf", action="store_true", help="also write report.pdf, the client page printed")
+    parser.add_argument(
+        "--paper", choices=["a4", "letter"], default="a4", help="paper size of report.pdf (default a4)"
+    )
+
+
 def _history_options(parser: argparse.ArgumentParser) -> None:
+    _pdf_options(parser)
     _db_option(parser)
     parser.add_argument("--date", help="when it was taken, YYYY-MM-DD[THH:MM] (default: file metadata)")
 
@@ -183,6 +191,7 @@ def _history_parsers(sub: argparse._SubParsersAction) -> None:
         "--time-limit", type=_positive_seconds, default=600.0, help="seconds allowed per clip (default 600)"
     )
     ba.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    _pdf_options(ba)
     _db_option(ba)
 
 
@@ -203,6 +212,7 @@ def _cmd_gait(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
         settings=_gait_settings(args),
         export=(args.export,) if args.export else (),
+        pdf=args.paper if args.pdf else None,
     )
     taken_at = _history_checks(args, "gait", [opts.input], out)
     opts = dataclasses.replace(opts, taken_at=taken_at)
@@ -285,7 +295,7 @@ def _remove_outputs(out: Path, names: Sequence[str], existed: bool) -> None:
 def _cmd_photo(args: argparse.Namespace) -> int:
     from posture.commands.photo import photo_summary
     from posture.pipeline.photo import PhotoOptions, run_photo
-    from posture.pipeline.photo_files import OUTPUT_FILES
+    from posture.pipeline.photo_files import ALL_FILES
     from posture.standing.check import StandingSettings
 
     out = args.out or _default_out(args.inputs[0], "photo", _client_name(args.client))
@@ -299,12 +309,13 @@ def _cmd_photo(args: argparse.Namespace) -> int:
         blur_faces=args.blur_faces,
         model=args.model,
         settings=getattr(args, "photo_settings", None) or StandingSettings(),
+        pdf=args.paper if args.pdf else None,
     )
     taken_at = _history_checks(args, "photo", opts.inputs, out)
     opts = dataclasses.replace(opts, taken_at=taken_at)
     existed = out.exists()
     doc = run_photo(opts)
-    stored = _store(args, doc, opts.inputs, out, taken_at, (OUTPUT_FILES, existed))
+    stored = _store(args, doc, opts.inputs, out, taken_at, (ALL_FILES, existed))
     print("\n".join(photo_summary(doc, opts)))
     if stored:
         print(stored)
@@ -407,6 +418,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
         gait_settings=_gait_settings(args),
         photo_settings=getattr(args, "photo_settings", None) or StandingSettings(),
+        pdf=args.paper if args.pdf else None,
     )
     result = run_batch(opts)
     for row in result.rows:

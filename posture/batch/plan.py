@@ -43,6 +43,8 @@ class Job:
     gait_settings: dict[str, Any] = field(default_factory=dict)
     #: Standing-check settings that differ from the defaults (:meth:`StandingSettings.to_dict`; photo only).
     photo_settings: dict[str, Any] = field(default_factory=dict)
+    #: Also write report.pdf for this paper size (``a4``, ``letter``), or ``None``.
+    pdf: str | None = None
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -57,6 +59,8 @@ class Job:
             out["gait_settings"] = self.gait_settings
         if self.photo_settings:
             out["photo_settings"] = self.photo_settings
+        if self.pdf:
+            out["pdf"] = self.pdf
         return out
 
     @property

@@ -49,6 +49,8 @@ class BatchOptions:
     gait_settings: GaitSettings = field(default_factory=GaitSettings)
     #: Settings of the standing check for every picture (``[photo.settings]``).
     photo_settings: StandingSettings = field(default_factory=StandingSettings)
+    #: Also write each check's report.pdf for this paper size (``a4``, ``letter``), or ``None``.
+    pdf: str | None = None
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,9 @@ def _with_settings(jobs: list[Job], opts: BatchOptions) -> list[Job]:
         opts.photo_settings.to_dict() if opts.photo_settings.to_dict() != StandingSettings().to_dict() else {}
     )
     return [
-        replace(job, gait_settings=gait) if job.kind == "gait" else replace(job, photo_settings=photo)
+        replace(job, gait_settings=gait, pdf=opts.pdf)
+        if job.kind == "gait"
+        else replace(job, photo_settings=photo, pdf=opts.pdf)
         for job in jobs
     ]
 

@@ -14,7 +14,7 @@ from posture.core.measure import rounded
 from posture.core.result import CheckResult
 from posture.io.atomic import atomic_open
 from posture.io.csvcells import safe_row
-from posture.report.html import _CSS, _e
+from posture.report.render import render_page
 
 #: The headline measures shown for every clip (empty where they do not apply).
 HEADLINE = (
@@ -94,32 +94,26 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:.2f}"
-    return _e(value)
+    return str(value)
 
 
-def _html_row(row: Row, out: Path) -> str:
+def _index_row(row: Row, out: Path) -> dict[str, Any]:
+    """One clip's row of ``index.html`` as the template takes it."""
     cells = row.cells(out)
-    link = f'<a href="{_e(cells["report"])}">report</a>' if cells["report"] else ""
-    status = f'<span class="badge {"confident" if row.status in ("done", "skipped") else "marked"}">'
-    values = "".join(f"<td class='num'>{_cell(cells[k])}</td>" for k in HEADLINE[1:-1])
-    return (
-        f"<tr><td>{status}{_e(row.status)}</span></td><td>{_cell(row.client)}</td><td>{_cell(row.kind)}</td>"
-        f"<td>{_e(Path(row.file).name)}</td><td>{_cell(cells['view'])}</td>{values}<td>{_cell(cells['findings'])}"
-        f"<div class='muted'>{_cell(row.reason)}</div></td><td>{link}</td></tr>"
-    )
-
-
-_WIDE = " main { max-width: 1200px; } td, th { font-size: 13px; }"
-
-
-def _histories(histories: Mapping[str, Path], out: Path) -> str:
-    if not histories:
-        return ""
-    items = "".join(
-        f'<li><a href="{_e(_relative(path, out))}">{_e(client)}</a></li>'
-        for client, path in histories.items()
-    )
-    return f"<section><h2>Client histories</h2><ul>{items}</ul></section>"
+    pdf = None
+    if row.report is not None and Path(row.report).with_suffix(".pdf").is_file():
+        pdf = _relative(Path(row.report).with_suffix(".pdf"), out)
+    shown = [
+        _cell(row.client),
+        _cell(row.kind),
+        Path(row.file).name,
+        *(_cell(cells[k]) for k in HEADLINE[:-1]),
+    ]
+    return {
+        "status": row.status, "ok": row.status in ("done", "skipped"), "cells": shown,
+        "findings": _cell(cells["findings"]), "reason": _cell(row.reason), "report": cells["report"],
+        "pdf": pdf,
+    }  # fmt: skip
 
 
 def write_index(
@@ -129,19 +123,16 @@ def write_index(
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.status] = counts.get(row.status, 0) + 1
-    tally = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    titles = ("status", "client", "kind", "file", *(LABELS[h] for h in HEADLINE[:-1]))
-    heads = "".join(f"<th>{_e(h)}</th>" for h in titles)
-    body = "".join(_html_row(row, out) for row in rows)
-    page = (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>Batch summary</title><style>{_CSS}{_WIDE}</style></head>\n"
-        "<body><main>"
-        f"<header><h1>Batch summary</h1><div class='sub'>{_e(title)}</div><div class='meta'>"
-        f"{_e(datetime.now().strftime('%Y-%m-%d %H:%M'))} · {len(rows)} file(s): {_e(tally)}</div></header>"
-        f"<table><thead><tr>{heads}<th>findings / reason</th><th></th></tr></thead>"
-        f"<tbody>{body}</tbody></table>{_histories(histories or {}, out)}"
-        "</main></body></html>\n"
+    page = render_page(
+        "batch_index.html",
+        title="Batch summary",
+        wide=True,
+        subtitle=title,
+        created=datetime.now(),
+        tally=", ".join(f"{n} {status}" for status, n in sorted(counts.items())),
+        headings=("status", "client", "kind", "file", *(LABELS[h] for h in HEADLINE[:-1])),
+        rows=[_index_row(row, out) for row in rows],
+        histories=[(client, _relative(path, out)) for client, path in (histories or {}).items()],
     )
     path = out / "index.html"
     with atomic_open(path, "w", encoding="utf-8") as handle:

@@ -48,7 +48,7 @@ def _analyse(job: dict[str, Any], out: Path, on_frames: FramesHook | None = None
         document = run_photo(
             PhotoOptions(
                 inputs=[job["path"]], out=out, view=view, height_cm=job["height_cm"], client=job["client"],
-                settings=settings,
+                settings=settings, pdf=job.get("pdf"),
             )
         )  # fmt: skip
         if on_frames is not None:
@@ -61,7 +61,7 @@ def _analyse(job: dict[str, Any], out: Path, on_frames: FramesHook | None = None
     options = GaitOptions(
         input=job["path"], out=out, view=job["view"] or "auto", height_cm=job["height_cm"],
         client=job["client"], progress=False, on_frame=counter,
-        settings=GaitSettings.from_dict(job.get("gait_settings") or {}),
+        settings=GaitSettings.from_dict(job.get("gait_settings") or {}), pdf=job.get("pdf"),
     )  # fmt: skip
     document = run_gait(options)
     if counter is not None:

@@ -17,5 +17,6 @@ def photo_summary(doc: dict[str, Any], opts: PhotoOptions) -> list[str]:
     lines += [f"  finding: {f['title']} ({f['severity']})" for f in doc["findings"]]
     lines += [f"  note: {w}" for w in doc["warnings"]]
     if opts.out is not None:
-        lines.append(f"  wrote {opts.out / 'report.html'}, result.json, annotated.png")
+        pdf = ", report.pdf" if opts.pdf else ""
+        lines.append(f"  wrote {opts.out / 'report.html'}{pdf}, result.json, annotated.png")
     return lines

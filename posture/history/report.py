@@ -19,7 +19,9 @@ from matplotlib.figure import Figure
 from posture.core.names import PLAIN
 from posture.history.compare import Change, K, Series, compare, load_series
 from posture.history.db import HistoryDB, Session
-from posture.report.html import _CSS, _closing, _e, _header, _list, write_report
+from posture.report.html import write_report
+from posture.report.render import component, stylesheet
+from posture.report.render import escape as _e
 from posture.standing.mirror import MIRRORING, Mirroring
 
 #: Measures plotted as trends (all measures are in the table); others are plotted when fewer.
@@ -211,7 +213,7 @@ def _current(db: HistoryDB, sessions: Sequence[Session]) -> str:
         cards = '<p class="muted">The latest sessions reached no screening band.</p>'
     exercises = "".join(
         f'<div class="card"><h3>{_e(r.get("name"))}</h3><div class="muted">{_e(r.get("dose", ""))}</div>'
-        f"{_list(r.get('how', []), 'ol')}</div>"
+        f"{component('bullet_list', r.get('how', []), 'ol')}</div>"
         for r in recommendations.values()
     )
     return (
@@ -235,7 +237,7 @@ def render_history(db: HistoryDB, client: str, out: Path, baseline: datetime | N
     )
     body = "".join(
         (
-            _header("Client history", span, client, datetime.now()),
+            component("page_header", "Client history", span, client, datetime.now(), None),
             note,
             *(_kind_section(kind, series, baseline) for kind in ("photo", "gait")),
             _current(db, sessions),
@@ -246,7 +248,7 @@ def render_history(db: HistoryDB, client: str, out: Path, baseline: datetime | N
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Client history</title><style>{_CSS}</style></head>\n"
+        f"<title>Client history</title><style>{stylesheet()}</style></head>\n"
         f"<body><main>{body}</main></body></html>\n"
     )
 
@@ -254,7 +256,7 @@ def render_history(db: HistoryDB, client: str, out: Path, baseline: datetime | N
 def _closing_text() -> str:
     from posture.findings import load_knowledge
 
-    return _closing(load_knowledge().general)
+    return component("closing", load_knowledge().general)
 
 
 def write_history(db: HistoryDB, client: str, out: Path, baseline: datetime | None = None) -> Path:

@@ -54,6 +54,8 @@ class GaitOptions:
     export: tuple[str, ...] = ()
     #: When the clip was filmed (``--date``); default: its header, else the file time.
     taken_at: datetime | None = None
+    #: Also write report.pdf, laid out for this paper (``--pdf``, ``--paper``: ``a4`` or ``letter``).
+    pdf: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ def run_gait(opts: GaitOptions) -> dict[str, Any]:
     """Track, analyse and write every output (when ``opts.out`` is set); return the result document."""
     analysis = analyse_video(opts)
     if opts.out is not None:
-        write_gait(analysis, opts.out, opts.progress)
+        write_gait(analysis, opts.out, opts.progress, opts.pdf)
     return analysis.doc
 
 

@@ -1,4 +1,5 @@
-"""The walking check's files: result.json, steps.csv, plots, angles, exports, overlay.mp4, report.html."""
+"""The walking check's files: result.json, steps.csv, plots, angles, exports, overlay.mp4, report.html
+(and with ``--pdf``, report.pdf)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from posture.gait.check import subject_landmarks
 from posture.gait.result import GaitResult
 from posture.interop.export import export_walk, side_cycles, walk_angles
 from posture.io.atomic import atomic_open, staged_folder
+from posture.pipeline.photo_files import PDF_FILE, write_printed
+from posture.report.client import KeyRow
 from posture.report.html import render_report, taken_of, write_report
 from posture.report.plots import plot_angle_cycles, plot_foot_trajectories, plot_step_series
 from posture.sources.video import VideoSource
@@ -41,7 +44,7 @@ EXPORT_FILES = ("markers.trc", "angles.mot")
 
 
 #: Every file a run may write (removed again when storing the session fails).
-ALL_FILES = OUTPUT_FILES + ANGLE_FILES + EXPORT_FILES
+ALL_FILES = OUTPUT_FILES + ANGLE_FILES + EXPORT_FILES + (PDF_FILE,)
 
 
 STEP_COLUMNS = (
@@ -50,15 +53,18 @@ STEP_COLUMNS = (
 )  # fmt: skip
 
 
-def write_gait(analysis: GaitAnalysis, out: Path, progress: bool = False) -> list[Path]:
-    """Write every output file into ``out`` (created); return their paths.
+def write_gait(
+    analysis: GaitAnalysis, out: Path, progress: bool = False, pdf: str | None = None
+) -> list[Path]:
+    """Write every output file into ``out`` (created; with ``pdf``, the paper size, report.pdf
+    too); return their paths.
 
     The overlay needs a second decode of ``analysis.source``. The files are written into a
     hidden folder and moved into ``out`` only when all are complete; a failure (a full disk)
     leaves ``out`` as it was.
     """
     with staged_folder(out) as stage:
-        _write_gait_files(analysis, stage, progress)
+        _write_gait_files(analysis, stage, progress, pdf)
     return [out / name for name in ALL_FILES if (out / name).is_file()]
 
 
@@ -71,32 +77,38 @@ def _key_notes(check: CheckResult) -> list[str]:
     return notes
 
 
-def _write_gait_files(analysis: GaitAnalysis, out: Path, progress: bool) -> None:
+def _write_gait_files(analysis: GaitAnalysis, out: Path, progress: bool, pdf: str | None) -> None:
     seq, result = analysis.sequence, analysis.result
     check = result.check_result()
-    images = _plots(result, out, seq.image_size[1])
-    images += _angles(analysis, out)
+    feet, steps = _plots(result, out, seq.image_size[1])
+    angles = _angles(analysis, out)
     write_overlay(analysis.source, seq, result, out / "overlay.mp4", progress)
     _write_steps(result, out / "steps.csv")
     with atomic_open(out / "result.json") as handle:
         json.dump(analysis.doc, handle, indent=2)
-    html = render_report(
-        title="Walking analysis",
-        subtitle=f"{result.view} view, {len(result.events)} events, subject #{result.subject['track_id']}",
-        images=images,
-        measures=[m for m in analysis.measures.values() if m.value is not None],
-        findings=analysis.findings,
-        recommendations=analysis.recommendations,
-        general=analysis.knowledge.general,
-        provenance=analysis.doc["provenance"],
-        client=analysis.doc["client"],
-        taken=taken_of(analysis.doc),
-        video=("overlay.mp4", "The walk with the skeleton, the walker highlighted and every event marked"),
-        key_numbers=[(r.label, r.left, r.right, r.normal) for r in summary.key_rows(check)],
-        key_notes=_key_notes(check),
-        warnings=[walker_line(result.subject)] + list(result.notes),
-    )
-    write_report(out / "report.html", html)
+    parts: dict[str, Any] = {
+        "title": "Walking analysis",
+        "subtitle": f"{result.view} view, {len(result.events)} events, subject #{result.subject['track_id']}",
+        "images": [steps],
+        "technical_images": [feet, *angles],
+        "measures": [m for m in analysis.measures.values() if m.value is not None],
+        "findings": analysis.findings,
+        "recommendations": analysis.recommendations,
+        "general": analysis.knowledge.general,
+        "provenance": analysis.doc["provenance"],
+        "client": analysis.doc["client"],
+        "taken": taken_of(analysis.doc),
+        "video": ("overlay.mp4", "The walk with the skeleton, the walker highlighted and every event marked"),
+        "key_heading": "Walking at a glance",
+        "pictures_heading": "Step by step",
+        "key_rows": [KeyRow(r.label, r.left, r.right, r.normal) for r in summary.key_rows(check)],
+        "key_notes": _key_notes(check),
+        "paired": True,
+        "warnings": [walker_line(result.subject)] + list(result.notes),
+    }
+    write_report(out / "report.html", render_report(**parts))
+    if pdf is not None:
+        write_printed(render_report(**parts, printed=True, paper=pdf), out / PDF_FILE)
 
 
 def _angles(analysis: GaitAnalysis, out: Path) -> list[tuple[str, np.ndarray]]:
@@ -141,7 +153,10 @@ def _write_steps(result: GaitResult, path: Path) -> None:
             writer.writerow(row)
 
 
-def _plots(result: GaitResult, out: Path, image_height: int) -> list[tuple[str, np.ndarray]]:
+def _plots(
+    result: GaitResult, out: Path, image_height: int
+) -> tuple[tuple[str, np.ndarray], tuple[str, np.ndarray]]:
+    """feet.png and steps.png, each as (caption, image) for the report."""
     feet = result.feet
     heights = {
         str(s): {"heel": image_height - feet.heel[s][:, 1], "toe": image_height - feet.toe[s][:, 1]}
@@ -153,7 +168,8 @@ def _plots(result: GaitResult, out: Path, image_height: int) -> list[tuple[str, 
             feet.time_s, heights, events, out / "feet.png")),
         ("Left against right, step by step", plot_step_series(result.steps, out / "steps.png")),
     ]  # fmt: skip
-    return [(caption, cv2.imread(str(path))) for caption, path in paths]
+    (feet_caption, feet_path), (steps_caption, steps_path) = paths
+    return (feet_caption, cv2.imread(str(feet_path))), (steps_caption, cv2.imread(str(steps_path)))
 
 
 def write_overlay(source_path: str, seq: PoseSequence, result: GaitResult, out: Path, progress: bool) -> Path:

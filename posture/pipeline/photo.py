@@ -49,6 +49,8 @@ class PhotoOptions:
     settings: StandingSettings = field(default_factory=StandingSettings)
     #: When the pictures were taken (``--date``); default: their metadata, else the file time.
     taken_at: datetime | None = None
+    #: Also write report.pdf, laid out for this paper (``--pdf``, ``--paper``: ``a4`` or ``letter``).
+    pdf: str | None = None
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,7 @@ def run_photo(opts: PhotoOptions) -> dict[str, Any]:
     """Analyse the pictures and write the outputs (when ``opts.out`` is set); return the result document."""
     analysis = analyse_photos(opts)
     if opts.out is not None:
-        write_photo(analysis, opts.out)
+        write_photo(analysis, opts.out, opts.pdf)
     return analysis.doc
 
 

@@ -1,14 +1,15 @@
-"""The standing check's files: annotated.png, report.html and result.json."""
+"""The standing check's files: annotated.png, report.html, result.json and (``--pdf``) report.pdf."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import cv2
 
 from posture.io.atomic import atomic_open, atomic_path, staged_folder
+from posture.report.client import screened_rows
 from posture.report.html import render_report, taken_of, write_report
 
 if TYPE_CHECKING:
@@ -18,39 +19,63 @@ if TYPE_CHECKING:
 #: The files :func:`write_photo` writes.
 OUTPUT_FILES = ("annotated.png", "report.html", "result.json")
 
+#: Written with ``--pdf``: the client page, printed.
+PDF_FILE = "report.pdf"
 
-def write_photo(analysis: PhotoAnalysis, out: Path) -> list[Path]:
-    """Write annotated.png, report.html and result.json into ``out`` (created); return their paths.
+#: Every file a run may write (removed again when storing the session fails).
+ALL_FILES = OUTPUT_FILES + (PDF_FILE,)
 
-    The files are written into a hidden folder and moved into ``out`` only when all three are
+
+def write_photo(analysis: PhotoAnalysis, out: Path, pdf: str | None = None) -> list[Path]:
+    """Write annotated.png, report.html and result.json (and with ``pdf``, the paper size,
+    report.pdf) into ``out`` (created); return their paths.
+
+    The files are written into a hidden folder and moved into ``out`` only when all are
     complete; a failure (a full disk) leaves ``out`` as it was.
     """
     with staged_folder(out) as stage:
-        _write_photo_files(analysis, stage)
-    return [out / name for name in OUTPUT_FILES]
+        _write_photo_files(analysis, stage, pdf)
+    return [out / name for name in ALL_FILES if (out / name).is_file()]
 
 
-def _write_photo_files(analysis: PhotoAnalysis, out: Path) -> None:
+def _report_parts(analysis: PhotoAnalysis) -> dict[str, Any]:
     result = analysis.result
+    measures = list(result.measures.values())
+    return {
+        "title": "Standing posture check",
+        "subtitle": f"{result.view.value} view, {len(result.pictures)} picture(s)",
+        "images": [("The picture with the hip, shoulder and plumb lines", analysis.annotated)],
+        "measures": measures,
+        "findings": analysis.findings,
+        "recommendations": analysis.recommendations,
+        "general": analysis.knowledge.general,
+        "provenance": analysis.doc["provenance"],
+        "client": analysis.doc["client"],
+        "taken": taken_of(analysis.doc),
+        "warnings": result.warnings,
+        "withheld": withheld_reason(result.protocol),
+        "key_rows": screened_rows(measures, analysis.knowledge),
+        "key_heading": "Key numbers",
+        "beside": True,
+    }
+
+
+def _write_photo_files(analysis: PhotoAnalysis, out: Path, pdf: str | None) -> None:
     with atomic_path(out / "annotated.png") as tmp:
         tmp.write_bytes(cv2.imencode(".png", analysis.annotated)[1].tobytes())
-    html = render_report(
-        title="Standing posture check",
-        subtitle=f"{result.view.value} view, {len(result.pictures)} picture(s)",
-        images=[("Annotated picture", analysis.annotated)],
-        measures=list(result.measures.values()),
-        findings=analysis.findings,
-        recommendations=analysis.recommendations,
-        general=analysis.knowledge.general,
-        provenance=analysis.doc["provenance"],
-        client=analysis.doc["client"],
-        taken=taken_of(analysis.doc),
-        warnings=result.warnings,
-        withheld=withheld_reason(result.protocol),
-    )
-    write_report(out / "report.html", html)
+    parts = _report_parts(analysis)
+    write_report(out / "report.html", render_report(**parts))
+    if pdf is not None:
+        write_printed(render_report(**parts, printed=True, paper=pdf), out / PDF_FILE)
     with atomic_open(out / "result.json") as handle:
         json.dump(analysis.doc, handle, indent=2)
+
+
+def write_printed(page: str, path: Path) -> Path:
+    """report.pdf from the printed form of a report."""
+    from posture.report.pdf import write_pdf
+
+    return write_pdf(page, path)
 
 
 def withheld_reason(protocol: list[str]) -> str | None:

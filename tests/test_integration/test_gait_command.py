@@ -13,13 +13,14 @@ import pytest
 
 from posture.cli import main
 from tests.conftest import SAMPLES
+from tests.pdf_pages import pages
 
 
 @pytest.fixture(scope="module")
 def side(tmp_path_factory):
     out = tmp_path_factory.mktemp("gait_side")
     args = ["gait", str(SAMPLES / "walk_side.mp4"), "--height-cm", "175", "--client", "A & <B>"]
-    assert main([*args, "--out", str(out), "--no-progress", "--export", "trc"]) == 0
+    assert main([*args, "--out", str(out), "--no-progress", "--export", "trc", "--pdf"]) == 0
     return out
 
 
@@ -27,8 +28,18 @@ def test_every_output_is_written(side):
     names = {p.name for p in side.iterdir()}
     assert names == {
         "result.json", "report.html", "overlay.mp4", "steps.csv", "feet.png", "steps.png",
-        "angles.csv", "angle_cycles.csv", "angles.png", "markers.trc", "angles.mot",
+        "angles.csv", "angle_cycles.csv", "angles.png", "markers.trc", "angles.mot", "report.pdf",
     }  # fmt: skip
+
+
+def test_the_pdf_shows_the_walking_summary_on_a4_without_the_appendix(side):
+    printed = pages(side / "report.pdf")
+    text = " ".join(t for t, _ in printed)
+    assert 1 <= len(printed) <= 3
+    assert all(fill > 0.25 for _, fill in printed), [round(f, 2) for _, f in printed]
+    for words in ("Walking at a glance", "Cadence", "Step length", "Typical for adults", "Step by step"):
+        assert words in text
+    assert "Technical appendix" not in text and "overlay.mp4" not in text
 
 
 def _column(rows: list[dict], name: str) -> np.ndarray:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pypdf
 import pytest
 
 from posture.cli import main
 from tests.conftest import SAMPLES
+from tests.pdf_pages import pages
 
 
 @pytest.fixture(scope="module")
@@ -15,14 +17,28 @@ def front(tmp_path_factory):
     out = tmp_path_factory.mktemp("photo_front")
     code = main([
         "photo", str(SAMPLES / "stand_front_hipdrop.png"), "--height-cm", "170",
-        "--client", "<script>alert(1)</script> Ann", "--blur-faces", "--out", str(out),
+        "--client", "<script>alert(1)</script> Ann", "--blur-faces", "--out", str(out), "--pdf",
+        "--paper", "letter",
     ])  # fmt: skip
     assert code == 0
     return out
 
 
 def test_outputs_are_written(front):
-    assert sorted(p.name for p in front.iterdir()) == ["annotated.png", "report.html", "result.json"]
+    names = sorted(p.name for p in front.iterdir())
+    assert names == ["annotated.png", "report.html", "report.pdf", "result.json"]
+
+
+def test_the_pdf_is_the_client_page_on_few_well_filled_letter_pages(front):
+    printed = pages(front / "report.pdf")
+    text = " ".join(t for t, _ in printed)
+    assert 1 <= len(printed) <= 4
+    assert all(fill > 0.25 for _, fill in printed), [round(f, 2) for _, f in printed]  # no near-empty page
+    assert "What the check found" in text and "Left hip higher" in text and "Exercises to do" in text
+    assert "Technical appendix" not in text and "How this report was made" not in text
+    reader = pypdf.PdfReader(str(front / "report.pdf"))
+    width, height = (float(v) for v in reader.pages[0].mediabox[2:])
+    assert (round(width), round(height)) == (612, 792)  # US Letter, in points
 
 
 def test_result_schema(front):

@@ -99,7 +99,7 @@ def test_index_lists_every_clip_with_a_tally_and_report_links(tmp_path):
     assert page.count('<a href="walk/report.html">report</a>') == 2
     assert "Spring &lt;clinic&gt;" in page and "&lt;bad&gt;.mp4" in page and "<bad>" not in page
     assert '<a href="Ann/history.html">Ann</a>' in page
-    assert f"<td class='num'>{headline(GAIT)['cadence_spm']:.2f}</td>" in page
+    assert f'<td class="num">{headline(GAIT)["cadence_spm"]:.2f}</td>' in page
     assert "no person" in page
 
 

@@ -64,7 +64,7 @@ def _render(kb, *, client=f"Ann {SCRIPT}", measures=None, images=None, created=d
 def test_user_text_is_escaped(kb):
     page, _, _ = _render(kb)
     assert "<script" not in page
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
     assert "front_&lt;b&gt;.png" in page
     assert 'alt="front &lt;view&gt;.png"' in page
     assert "ankle &amp; heel &lt;check&gt;" in page
@@ -91,22 +91,25 @@ def test_page_has_no_external_resources(kb):
 
 def test_page_has_every_section_and_the_numbers(kb):
     page, findings, recs = _render(kb)
-    for heading in (
-        "Summary of findings",
-        "Annotated images",
-        "Measures",
-        "Suggested exercises (priority order)",
+    headings = (
+        "What the check found",
+        "Pictures",
+        "Exercises to do (most useful first)",
+        "Screening, not diagnosis",
+        "Technical appendix",
+        "Every measure",
         "Quality notes and warnings",
         "How this report was made",
-        "Screening, not diagnosis",
-    ):
-        assert f">{heading}<" in page
+    )
+    positions = [page.index(f">{heading}<") for heading in headings]
+    assert positions == sorted(positions)  # the client page first, then the technical appendix
     assert "Client:</strong> Ann" in page and "2024-05-06 07:08" in page
     assert [f.id for f in findings] == ["right_hip_higher", "anterior_pelvic_tilt", "knee_valgus"]
     for f in findings:
         assert f.title in page
     assert "Measured <strong>-6.0°</strong> ±0.5°" in page and "screening threshold 5.0°" in page
-    assert "within uncertainty" in page and "beyond uncertainty" in page
+    # a finding less than one uncertainty past its threshold is tagged; a confident one is not
+    assert page.count(">may be noise<") == sum(not f.confident for f in findings) == 1
     assert "not measured" in page and "no scale: give --height-cm" in page
     assert ">estimate<" in page
     assert "settings.frames" in page
@@ -147,3 +150,20 @@ def test_write_report_is_atomic_and_utf8(kb, tmp_path):
     out = write_report(tmp_path / "out" / "report.html", page)
     assert out.read_text(encoding="utf-8") == page
     assert [p.name for p in out.parent.iterdir()] == ["report.html"]
+
+
+def test_the_printed_form_is_the_client_page_alone(kb):
+    measures = _measures()
+    findings = evaluate(index_measures(measures), kb)
+    args = {
+        "title": "Posture report", "subtitle": "", "images": [("front.png", _image((0, 0, 255)))],
+        "measures": measures, "findings": findings, "recommendations": recommend(findings, kb),
+        "general": kb.general, "provenance": {"model": "full"}, "client": None, "warnings": ["w <1>"],
+        "video": ("overlay.mp4", "the walk"), "technical_images": [("feet.png", _image((0, 255, 0)))],
+    }  # fmt: skip
+    screen, printed = render_report(**args), render_report(**args, printed=True, paper="letter")
+    for part in ("Technical appendix", "Every measure", "How this report was made", "<video", "w &lt;1&gt;"):
+        assert part in screen and part not in printed
+    assert printed.count("<img") == 1 and screen.count("<img") == 2
+    assert ">What the check found<" in printed and ">Exercises to do (most useful first)<" in printed
+    assert "size: letter;" in printed and "size: A4;" in screen

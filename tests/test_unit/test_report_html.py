@@ -33,7 +33,7 @@ def _page(measures: list[Measure], **kw) -> str:
 
 def _row(page: str, name: str) -> str:
     return re.search(
-        rf"<tr><td>[^<]*(?:<span[^>]*>[^<]*</span>)?<div><code>{name}</code>.*?</tr>", page
+        rf"<tr><td>[^<]*(?:<span[^>]*>[^<]*</span>)?<div><code>{name}</code>.*?</tr>", page, re.S
     ).group(0)
 
 
@@ -41,7 +41,7 @@ def test_a_real_walks_measures_each_get_one_row_with_value_or_reason():
     doc = gait_document()
     measures = [Measure.from_dict(name, data) for name, data in doc["measures"].items()]
     page = _page(measures)
-    assert page.count("</code></div></td><td class='num'>") == len(measures)
+    assert page.count('</code></div></td><td class="num">') == len(measures)
     cadence = doc["measures"]["cadence_spm"]
     assert f"{cadence['value']:.0f} steps/min ±{cadence['uncertainty']:.0f} steps/min" in _row(
         page, "cadence_spm"
@@ -58,7 +58,7 @@ def test_a_measure_row_shows_value_uncertainty_unit_and_meaning():
     row = _row(_page([m]), "stance_pct_left")
     assert row == (
         "<tr><td>Stance (share of the stride), left<div><code>stance_pct_left</code></div></td>"
-        "<td class='num'>61.2% ±0.5%</td><td>%</td>"
+        '<td class="num">61.2% ±0.5%</td><td>%</td>'
         '<td>stance as % of the cycle.<div class="muted">mean of 4</div></td></tr>'
     )
 
@@ -72,7 +72,7 @@ def test_withheld_findings_replace_the_summary_with_the_reason():
 
 
 def test_no_measures_means_no_measures_section():
-    assert ">Measures<" not in _page([])
+    assert ">Every measure<" not in _page([])
 
 
 def test_provenance_is_flattened_into_dotted_rows():
