@@ -144,8 +144,14 @@ def side_phrase(measure: Measure, *, ascii_only: bool = False, words: SideWords 
     unc = None if measure.uncertainty is None else abs(measure.uncertainty * factor)
     digits = supported_digits(unc, unit)
     pm, label = ("+/-", unit_label(unit, ascii_only=True)) if ascii_only else ("±", unit_label(unit))
-    if unc is not None and math.isfinite(unc) and abs(difference) <= unc:
-        return f"{said.level} (within {pm} {uncertainty_number(unc, unit, digits)}{label})"
+    shown_as_zero = round(abs(difference), digits) == 0
+    if shown_as_zero or (unc is not None and math.isfinite(unc) and abs(difference) <= unc):
+        within = (
+            "uncertainty unknown"
+            if unc is None
+            else f"within {pm} {uncertainty_number(unc, unit, digits)}{label}"
+        )
+        return f"{said.level} ({within})"
     size = f"{format_number(abs(difference), unit, digits)}{label}"
     spread = "uncertainty unknown" if unc is None else f"{pm} {uncertainty_number(unc, unit, digits)}"
     return f"{said.positive if difference > 0 else said.negative} by {size} ({spread})"
