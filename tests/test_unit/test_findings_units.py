@@ -147,3 +147,18 @@ def test_side_phrase_on_a_picture_is_ascii_and_gives_none_without_a_value_or_wor
 def test_uncertainty_number_uses_the_digits_given():
     assert uncertainty_number(4.2, "mm", 0) == "4"
     assert uncertainty_number(0.2, "mm", 0) == "<1"
+
+
+def test_the_side_words_follow_the_declared_mirroring():
+    """A measure that flips sign (or inverts) in a mirrored picture names the left for + and the right
+    for -, as docs/measures.md declares; one that stays the same in a mirror names no side."""
+    from posture.standing.mirror import MIRRORING, Mirroring
+
+    for name, mirroring in MIRRORING.items():
+        if mirroring in (Mirroring.FLIP, Mirroring.INVERT):
+            words = SIDE_WORDS[name]
+            assert words.positive.startswith("left") or " left" in words.positive, name
+            assert words.negative == words.positive.replace("left", "right"), name
+    for name, words in SIDE_WORDS.items():
+        if MIRRORING.get(name) is Mirroring.SAME:
+            assert "left" not in words.positive and "right" not in words.negative, name
