@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from posture.findings import Exercise, FindingRule, Knowledge, load_knowledge
+from posture.findings.engine import NO_EXERCISE_NOTE
 from posture.findings.types import Trigger
 from posture.findings.units import unit_label
 from posture.io.atomic import atomic_open
@@ -105,6 +106,8 @@ def exercise_link(ex: Exercise) -> str:
 
 def exercise_list(rule: FindingRule, knowledge: Knowledge) -> str:
     """A rule's exercises on one line, numbered by priority."""
+    if not rule.exercises:
+        return "none in the sources: ask a professional"
     return "; ".join(f"{x.priority}. {exercise_link(knowledge.exercises[x.id])}" for x in rule.exercises)
 
 
@@ -134,6 +137,7 @@ _PLACEHOLDER_WORDS = {
     "uncertainty": "*± uncertainty*",
     "threshold": "*threshold*",
     "magnitude": "*amount*",
+    "in_words": "*side and amount in words (± uncertainty)*",
     "band": "*band*",
     "unit": "*unit*",
 }
@@ -167,9 +171,13 @@ def finding_section(rule: FindingRule, knowledge: Knowledge) -> list[str]:
         lines[-1] += f" or {measure_names(alt)}"
     lines[-1] += "."
     lines[-1] += sign_note(rule)
-    lines += ["", f"> {explanation_of(rule)}", "", "Exercises, in priority order:", ""]
-    lines += [f"{link.priority}. {exercise_link(knowledge.exercises[link.id])}" for link in rule.exercises]
-    lines += ["", "Sources: " + "; ".join(s.title for s in rule.sources) + ".", ""]
+    lines += ["", f"> {explanation_of(rule)}", ""]
+    if rule.exercises:
+        lines += ["Exercises, in priority order:", ""]
+        lines += [f"{x.priority}. {exercise_link(knowledge.exercises[x.id])}" for x in rule.exercises]
+    else:
+        lines += [NO_EXERCISE_NOTE]
+    lines += ["", "Sources: " + "; ".join(s.citation for s in rule.sources) + ".", ""]
     return lines
 
 
@@ -194,7 +202,7 @@ def exercise_section(ex: Exercise, used_by: Iterable[FindingRule]) -> list[str]:
         lines += ["**Take care:**", ""] + [f"- {c}" for c in ex.cautions] + [""]
     findings = ", ".join(f"[{title_of(r)}](#{slug(title_of(r))})" for r in used_by)
     lines += [f"Recommended for: {findings}.", ""]
-    lines += ["Sources: " + "; ".join(s.title for s in ex.sources) + ".", ""]
+    lines += ["Sources: " + "; ".join(s.citation for s in ex.sources) + ".", ""]
     return lines
 
 
@@ -211,7 +219,7 @@ def render(knowledge: Knowledge) -> str:
     lines += [f"- {g}" for g in knowledge.general.guidance]
     lines += ["", "And this note:", "", f"> {knowledge.general.disclaimer}", ""]
     lines += ["## Sources", ""]
-    lines += [f"- `{s.id}` ({s.kind}): {s.title}" for s in knowledge.sources.values()]
+    lines += [f"- `{s.id}` ({s.kind}): {s.citation}" for s in knowledge.sources.values()]
     lines += ["", f"Knowledge base version {knowledge.version}."]
     return "\n".join(lines) + "\n"
 

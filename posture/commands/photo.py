@@ -14,7 +14,10 @@ def photo_summary(doc: dict[str, Any], opts: PhotoOptions) -> list[str]:
         if m["value"] is not None:
             unc = f" ± {m['uncertainty']:.2f}" if m["uncertainty"] is not None else ""
             lines.append(f"  {name:38s} {m['value']:+9.2f}{unc} {m['unit']}")
-    lines += [f"  finding: {f['title']} ({f['severity']})" for f in doc["findings"]]
+    for f in doc["findings"]:
+        lines.append(f"  finding: {f['title']} ({f['severity']})")
+        if f.get("note"):  # e.g. no exercise from the sources addresses it
+            lines.append(f"    {f['note']}")
     lines += [f"  note: {w}" for w in doc["warnings"]]
     if opts.out is not None:
         pdf = ", report.pdf" if opts.pdf else ""

@@ -26,7 +26,13 @@ from posture.findings.types import (
     Recommendation,
     Trigger,
 )
-from posture.findings.units import conversion_factor, format_quantity, format_uncertainty, unit_label
+from posture.findings.units import (
+    conversion_factor,
+    format_quantity,
+    format_uncertainty,
+    side_phrase,
+    unit_label,
+)
 
 __all__ = [
     "beyond",
@@ -139,8 +145,25 @@ def render_text(template: str, hit_fields: Mapping[str, str]) -> str:
     return template.format(**hit_fields)
 
 
+#: The note a finding carries when its rule links no exercise.
+NO_EXERCISE_NOTE = (
+    "No exercise from the sources addresses this; if it concerns you, ask a physiotherapist "
+    "or doctor to examine it."
+)
+
+
+def _in_words(hit: _Hit) -> str:
+    """``left hip higher by 9 mm (± 4)`` (see :func:`side_phrase`), else the value and its uncertainty."""
+    measured = Measure(hit.measure, hit.value, hit.unit, hit.uncertainty)
+    phrase = side_phrase(measured)
+    if phrase is not None:
+        return phrase
+    return f"{format_quantity(hit.value, hit.unit)} ({format_uncertainty(hit.uncertainty, hit.unit)})"
+
+
 def _fields(hit: _Hit, side: str | None) -> dict[str, str]:
     return {
+        "in_words": _in_words(hit),
         "value": format_quantity(hit.value, hit.unit),
         "unit": unit_label(hit.unit).strip(),
         "uncertainty": format_uncertainty(hit.uncertainty, hit.unit),
@@ -189,6 +212,7 @@ def evaluate_rule(
         explanation=render_text(rule.explanation, fields),
         estimate=best.estimate,
         sources=rule.sources,
+        note="" if rule.exercises else NO_EXERCISE_NOTE,
     )
 
 

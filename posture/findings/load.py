@@ -33,6 +33,7 @@ from posture.findings.types import (
 #: Placeholders an explanation or title may use (see :func:`posture.findings.engine.render_text`).
 PLACEHOLDERS: tuple[str, ...] = (
     "value", "unit", "uncertainty", "threshold", "magnitude", "side", "Side", "band", "measure",
+    "in_words",
 )  # fmt: skip
 
 _TOP_KEYS = {"version", "sources", "general", "finding", "exercise"}
@@ -141,13 +142,14 @@ def _sources(check: _Checker, raw: Any) -> dict[str, Source]:
     for sid, entry in raw.items():
         where = f"source '{sid}'"
         if not isinstance(entry, dict):
-            check.add(where, "should be a table with 'title' and 'kind'")
+            check.add(where, "should be a table with 'title' and 'kind' (and optionally 'author')")
             continue
-        check.unknown_keys(entry, {"title", "kind"}, where)
+        check.unknown_keys(entry, {"title", "kind", "author"}, where)
         title = check.get(entry, "title", "text", where)
         kind = check.get(entry, "kind", "text", where)
+        author = check.get(entry, "author", "text", where, required=False)
         check.one_of(kind, ("seed", "reference"), "kind", where)
-        out[sid] = Source(sid, str(title), str(kind))
+        out[sid] = Source(sid, str(title), str(kind), str(author or ""))
     return out
 
 

@@ -37,15 +37,29 @@ class KnowledgeError(PostureError):
 
 @dataclass(frozen=True)
 class Source:
-    """Where a piece of knowledge comes from (a seed article or a published reference)."""
+    """Where a piece of knowledge comes from (a seed article or a published reference).
+
+    ``title`` is the article's own headline (or the reference's title), ``author`` who
+    wrote it when the article says so (``""`` when it does not). Reports cite
+    :attr:`citation`; the ``id`` (a file name or a short key) belongs in a technical appendix.
+    """
 
     id: str
     title: str
     kind: str  # "seed" or "reference"
+    author: str = ""
+
+    @property
+    def citation(self) -> str:
+        """How a report cites it: ``Title`` or ``Title, by Author``."""
+        return f"{self.title}, by {self.author}" if self.author else self.title
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"id": self.id, "title": self.title, "kind": self.kind}
+        out = {"id": self.id, "title": self.title, "kind": self.kind, "citation": self.citation}
+        if self.author:
+            out["author"] = self.author
+        return out
 
 
 @dataclass(frozen=True)
@@ -189,6 +203,9 @@ class Finding:
         ``excess`` exceeds the uncertainty (False when the uncertainty is unknown).
     estimate
         The measure is a proxy (e.g. pelvic tilt from 2D keypoints).
+    note
+        A sentence a report shows with the finding, e.g. that no exercise from the
+        sources addresses it and a professional should be asked (``""``: nothing to add).
     """
 
     id: str
@@ -206,6 +223,7 @@ class Finding:
     explanation: str
     estimate: bool = False
     sources: tuple[Source, ...] = ()
+    note: str = ""
 
     @property
     def key(self) -> str:
@@ -229,6 +247,7 @@ class Finding:
             "estimate": self.estimate,
             "explanation": self.explanation,
             "sources": [s.id for s in self.sources],
+            **({"note": self.note} if self.note else {}),
         }
 
 

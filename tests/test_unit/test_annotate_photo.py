@@ -145,3 +145,111 @@ def test_a_side_view_draws_the_trunk_and_head_lines():
         assert (np.abs(out.astype(int) - colour).sum(axis=2) < 30).any(), colour
     front = annotate_standing(black(400, 400), XY, {}, 0.0, side_view=False)
     assert not (np.abs(front.astype(int) - TRUNK_COLOUR).sum(axis=2) < 30).any()
+
+
+def _side_person(facing: float = -1.0, width: int = 400) -> np.ndarray:
+    """A side-view person facing image -x (or +x), hips at (200, 220), shoulders 120 px above."""
+    xy = np.full((33, 2), np.nan)
+    points = {
+        L.NOSE: (188, 70), L.LEFT_EAR: (203, 75), L.RIGHT_EAR: (203, 75),
+        L.LEFT_SHOULDER: (200, 100), L.RIGHT_SHOULDER: (200, 100),
+        L.LEFT_HIP: (200, 220), L.RIGHT_HIP: (200, 220),
+        L.LEFT_KNEE: (198, 290), L.RIGHT_KNEE: (198, 290),
+        L.LEFT_ANKLE: (200, 360), L.RIGHT_ANKLE: (200, 360),
+    }  # fmt: skip
+    for lm, p in points.items():
+        xy[lm] = p
+    if facing > 0:
+        xy[:, 0] = width - 1 - xy[:, 0]
+    return xy
+
+
+TILT = {"anterior_pelvic_tilt_deg": Measure("anterior_pelvic_tilt_deg", 7.0, "deg", 2.5, estimate=True)}
+
+
+def _is_pelvis(image: np.ndarray) -> np.ndarray:
+    from posture.annotate.photo import PELVIS_COLOUR
+
+    return np.abs(image.astype(int) - PELVIS_COLOUR).sum(axis=2) < 40
+
+
+def test_a_side_view_draws_the_pelvis_line_at_the_estimated_tilt_front_end_lower():
+    from posture.annotate.photo import pelvis_line
+
+    xy = _side_person()
+    back, front = pelvis_line(xy, TILT["anterior_pelvic_tilt_deg"])
+    assert front[0] < back[0] and front[1] > back[1]  # faces -x; a forward tilt lowers the front
+    assert np.degrees(np.arctan2(front[1] - back[1], back[0] - front[0])) == pytest.approx(13.0 + 7.0)
+    out = annotate_standing(black(400, 400), xy, TILT, 0.0, side_view=True)
+    for t in (0.2, 0.5, 0.8):  # pixels change along the line, not only at one spot
+        x, y = back + t * (front - back)
+        assert _is_pelvis(out[int(y) - 2 : int(y) + 3, int(x) - 2 : int(x) + 3]).any(), t
+    assert not _is_pelvis(annotate_standing(black(400, 400), xy, {}, 0.0, side_view=True)).any()
+    assert not _is_pelvis(annotate_standing(black(400, 400), XY, TILT, 0.0, side_view=False)).any()
+
+
+def test_the_pelvis_line_is_labelled_and_mirrors_with_the_picture():
+    from posture.annotate.photo import pelvis_line
+
+    direct = pelvis_line(_side_person(-1.0), TILT["anterior_pelvic_tilt_deg"])
+    mirror = pelvis_line(_side_person(+1.0), TILT["anterior_pelvic_tilt_deg"])
+    for a, b in zip(direct, mirror, strict=True):
+        assert a[1] == pytest.approx(b[1]) and a[0] == pytest.approx(399 - b[0])
+    steeper = pelvis_line(_side_person(), Measure("anterior_pelvic_tilt_deg", 15.0, "deg", 2.5))
+    assert steeper[1][1] > direct[1][1]  # more forward tilt: the front end lower still
+    out = annotate_standing(black(400, 400), _side_person(), TILT, 0.0, side_view=True)
+    left_of_front = out[:, : int(direct[1][0]) - 4]
+    assert (left_of_front >= 250).all(axis=2).any()  # the white label beyond the front end
+
+
+@pytest.mark.parametrize("width", [390, 720, 1080, 1920, 4000])
+def test_legend_text_stays_readable_when_the_picture_is_shown_390_px_wide(width):
+    from posture.annotate.photo import MIN_TEXT_PX, PHONE_WIDTH_PX, text_height_px
+
+    frame = black(400, width)
+    assert text_height_px(frame) * PHONE_WIDTH_PX / width >= MIN_TEXT_PX
+    out = annotate_standing(frame, person(width * 0.6, 150), OBLIQUITY, 0.0, side_view=False)
+    rows = np.flatnonzero((out[:, : width // 2] >= 180).all(axis=2).any(axis=1))  # white, anti-aliased
+    gaps = np.diff(rows) > 3  # lines are half a text height apart; an i's dot is 1-2 rows above its stem
+    first = rows[: np.argmax(gaps) + 1] if gaps.any() else rows
+    ink = first.max() - first.min() + 1  # the first legend line's white ink, capitals to descenders
+    assert ink * PHONE_WIDTH_PX / width >= MIN_TEXT_PX
+
+
+def test_text_and_lines_grow_with_the_picture_width():
+    from posture.annotate.photo import measure_line_width, text_scale
+
+    scales = [text_scale(black(100, w)) for w in (720, 1440, 2880)]
+    assert scales[0] < scales[1] < scales[2]
+    assert scales[2] == pytest.approx(4 * scales[0], rel=0.05)
+    assert measure_line_width(black(100, 2880)) > measure_line_width(black(100, 720))
+
+
+def test_a_long_legend_line_wraps_inside_the_picture_and_keeps_the_uncertainty_whole():
+    from posture.annotate.photo import text_scale, wrap_text
+
+    frame = black(1280, 720)
+    text = "head: forward of the shoulders by 17.1 deg (+/- 0.3)"
+    lines = wrap_text(text, text_scale(frame), 500)
+    assert len(lines) >= 2 and " ".join(lines) == text
+    assert any("(+/- 0.3)" in line for line in lines)
+    out = annotate_standing(
+        frame,
+        person(400, 400),
+        {"head_forward_deg": Measure("head_forward_deg", 17.1, "deg", 0.3)},
+        0.0,
+        side_view=True,
+    )
+    assert not (out[:200, -3:] >= 250).all(axis=2).any()  # nothing written off the right edge
+
+
+def test_a_tiny_uncertainty_is_not_written_as_zero_in_the_legend():
+    from posture.annotate.photo import legend_line
+
+    assert (
+        legend_line(Measure("trunk_lean_deg", 0.02, "deg", 0.0)) == "trunk: about level, +0.0 deg (+/- <0.1)"
+    )
+    assert (
+        legend_line(Measure("trunk_lean_deg", 1.23, "deg", 0.0004))
+        == "trunk: leans forward by 1.2 deg (+/- <0.1)"
+    )

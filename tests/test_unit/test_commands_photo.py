@@ -28,3 +28,13 @@ def test_a_measure_without_a_value_is_not_printed():
 def test_with_an_output_folder_the_written_files_are_named():
     lines = photo_summary(PHOTO_DOCUMENT, PhotoOptions(inputs=["a.jpg"], out=Path("out")))
     assert lines[-1] == f"  wrote {Path('out') / 'report.html'}, result.json, annotated.png"
+
+
+def test_a_finding_s_note_is_printed_under_it():
+    finding = {"id": "head_forward", "title": "Head carried forward of the shoulders", "severity": "mild",
+               "note": "No exercise from the sources addresses this."}  # fmt: skip
+    doc = {**PHOTO_DOCUMENT, "findings": [*PHOTO_DOCUMENT["findings"], finding]}
+    lines = photo_summary(doc, PhotoOptions(inputs=["side.jpg"]))
+    at = lines.index("  finding: Head carried forward of the shoulders (mild)")
+    assert lines[at + 1] == "    No exercise from the sources addresses this."
+    assert lines[at - 1] == "  finding: Left hip higher (mild)"  # a finding without a note adds no line

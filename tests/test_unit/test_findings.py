@@ -27,6 +27,9 @@ REQUIRED_FINDINGS = {
     "heel_not_first",
     "feet_turned_out",
     "pelvic_drop",
+    "head_forward",
+    "trunk_leans_forward",
+    "trunk_leans_back",
 }
 
 # A small, valid knowledge base; the broken-file tests each break one thing in it.
@@ -199,6 +202,16 @@ def test_beyond(direction, value, threshold, reference, expected):
         ([_m("heel_strike_share_left", 0.4, "ratio", 0.05)], [("heel_not_first", "moderate", "left")]),
         ([_m("heel_strike_share_right", 20.0, "%", 5.0)], [("heel_not_first", "marked", "right")]),
         ([_m("foot_progression_deg_left", 21.0)], [("feet_turned_out", "moderate", "left")]),
+        # side view: bands are distances from the reading of a well-aligned synthetic body
+        ([_m("head_forward_deg", 27.0)], [("head_forward", "mild", None)]),
+        ([_m("head_forward_deg", 34.0)], [("head_forward", "marked", None)]),
+        ([_m("head_forward_deg", 17.0)], []),  # what an ear straight over the shoulder reads
+        ([_m("head_forward_deg", 5.0)], []),
+        ([_m("trunk_lean_deg", 6.0, uncertainty=0.5)], [("trunk_leans_forward", "mild", None)]),
+        ([_m("trunk_lean_deg", -12.0, uncertainty=0.5)], [("trunk_leans_back", "mild", None)]),
+        ([_m("trunk_lean_deg", -20.0, uncertainty=0.5)], [("trunk_leans_back", "marked", None)]),
+        ([_m("trunk_lean_deg", 1.0, uncertainty=0.5)], []),
+        ([_m("trunk_lean_deg", -6.0, uncertainty=0.5)], []),
     ],
 )
 def test_evaluate_gives_the_expected_finding_band_and_side(kb, measures, expected):
@@ -218,7 +231,8 @@ def test_finding_carries_the_number_threshold_and_a_rendered_sentence(kb):
     assert f.excess == pytest.approx(1.0)
     assert f.confident
     assert f.title == "Right hip higher"
-    assert "6.0°" in f.explanation and "±0.5°" in f.explanation and "5.0°" in f.explanation
+    assert f.explanation.startswith("Measured: right hip higher by 6.0° (± 0.5).")
+    assert "5.0°" in f.explanation
     assert "{" not in f.explanation
     json.dumps(f.to_dict())
 
@@ -345,3 +359,48 @@ def test_evaluate_rule_judges_one_side_of_a_per_side_rule(kb):
     assert evaluate_rule(rule, measures, "right") is None
     found = evaluate_rule(rule, measures, "left")
     assert found is not None and found.title.startswith("Left knee")
+
+
+@pytest.mark.parametrize(
+    ("value", "uncertainty", "confident"),
+    [(27.5, 0.3, True), (25.2, 0.3, False), (25.2, None, False)],
+)
+def test_head_forward_honours_its_uncertainty_at_the_band_edge(kb, value, uncertainty, confident):
+    (f,) = evaluate({"head_forward_deg": _m("head_forward_deg", value, uncertainty=uncertainty)}, kb)
+    assert (f.id, f.threshold, f.confident) == ("head_forward", 8.0, confident)
+    assert f.excess == pytest.approx(value - 17.0 - 8.0)
+
+
+def test_a_rule_without_exercises_says_to_ask_a_professional_and_recommends_nothing(kb):
+    (f,) = evaluate({"head_forward_deg": _m("head_forward_deg", 30.0)}, kb)
+    assert "no exercise from the sources" in f.note.lower() and "physiotherapist" in f.note
+    assert f.to_dict()["note"] == f.note
+    assert recommend([f], kb) == []
+    assert "shoulder-to-ear line leans forward by 30.0° (± 0.3)" in f.explanation
+    (hip,) = evaluate({"pelvic_obliquity_deg": _m("pelvic_obliquity_deg", 3.0)}, kb)
+    assert hip.note == "" and "note" not in hip.to_dict()
+
+
+def test_sources_are_cited_by_the_article_s_own_title_and_author(kb):
+    seeds = {sid: s for sid, s in kb.sources.items() if s.kind == "seed"}
+    assert len(seeds) == 5
+    for sid, source in seeds.items():
+        assert not source.title.lower().startswith("seed article"), sid
+        assert source.citation.startswith(source.title)
+    assert kb.sources["000_a0dcf41023bb4a8f.txt"].citation == (
+        "Overcoming Lower Back Pain: The Importance of Limb Symmetry and Opposing Muscle Balance"
+    )
+    assert kb.sources["001_6699fb5934fa2153.txt"].citation.endswith(", by Halle Bose")
+    assert (
+        kb.sources["003_68340d9c2374d385.txt"].citation == "Does Muscle Balancing Help in Back Pain Relief?"
+    )
+    assert kb.sources["001_6699fb5934fa2153.txt"].to_dict()["author"] == "Halle Bose"
+
+
+def test_a_source_author_is_read_and_an_unknown_source_key_is_refused(tmp_path):
+    path = tmp_path / "kb.toml"
+    path.write_text(MINIMAL.replace('title = "A seed"', 'title = "A seed"\nauthor = "A. Writer"'))
+    assert load_knowledge(path).sources["seed.txt"].citation == "A seed, by A. Writer"
+    path.write_text(MINIMAL.replace('title = "A seed"', 'title = "A seed"\nauthors = "A. Writer"'))
+    with pytest.raises(KnowledgeError, match="unknown key 'authors'"):
+        load_knowledge(path)

@@ -4,6 +4,7 @@ the measure rows of a real walk, provenance flattening, the default disclaimer, 
 from __future__ import annotations
 
 import base64
+import html
 import re
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from posture.core.measure import Measure
 from posture.data.skeleton import Side
 from posture.findings import evaluate, index_measures, load_knowledge, recommend
 from posture.findings.types import General
+from posture.findings.units import format_uncertainty
 from posture.report.html import image_data_uri, render_report
 from tests.test_unit._fixtures import gait_document
 
@@ -43,9 +45,9 @@ def test_a_real_walks_measures_each_get_one_row_with_value_or_reason():
     page = _page(measures)
     assert page.count('</code></div></td><td class="num">') == len(measures)
     cadence = doc["measures"]["cadence_spm"]
-    assert f"{cadence['value']:.0f} steps/min ±{cadence['uncertainty']:.0f} steps/min" in _row(
-        page, "cadence_spm"
-    )
+    shown = f"{cadence['value']:.0f} steps/min {format_uncertainty(cadence['uncertainty'], 'steps/min')}"
+    assert html.escape(shown, quote=False) in _row(page, "cadence_spm")
+    assert "±0 steps/min" not in _row(page, "cadence_spm")  # an uncertainty is never shown as zero
     speed = _row(page, "speed_m_s")
     assert "not measured" in speed and "step length and speed need --height-cm and a side view" in speed
     assert '<span class="badge plain">estimate</span>' in _row(page, "pelvic_drop_deg_left")
