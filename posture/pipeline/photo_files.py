@@ -44,7 +44,7 @@ def _report_parts(analysis: PhotoAnalysis) -> dict[str, Any]:
     return {
         "title": "Standing posture check",
         "subtitle": f"{result.view.value} view, {len(result.pictures)} picture(s)",
-        "images": [("The picture with the hip, shoulder and plumb lines", analysis.annotated)],
+        "images": [(_caption(result.view.is_side), analysis.annotated)],
         "measures": measures,
         "findings": analysis.findings,
         "recommendations": analysis.recommendations,
@@ -58,6 +58,12 @@ def _report_parts(analysis: PhotoAnalysis) -> dict[str, Any]:
         "key_heading": "Key numbers",
         "beside": True,
     }
+
+
+def _caption(side: bool) -> str:
+    if side:
+        return "The picture with the plumb line and the trunk, head and pelvis lines"
+    return "The picture with the hip line, the shoulder line and the plumb line"
 
 
 def _write_photo_files(analysis: PhotoAnalysis, out: Path, pdf: str | None) -> None:

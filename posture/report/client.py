@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from posture.core.measure import Measure
 from posture.core.names import plain_name
 from posture.findings.types import Knowledge, Trigger
-from posture.findings.units import format_number, format_quantity, format_uncertainty, unit_label
+from posture.findings.units import format_number, format_quantity, format_uncertainty, side_phrase, unit_label
 
 __all__ = ["KeyRow", "screened_rows"]
 
@@ -56,7 +56,7 @@ def _typical(judged: list[tuple[str, Trigger]]) -> str | None:
     if ups and downs and min(ups) == min(downs):
         if ref == 0:
             return f"within ±{format_number(min(ups), unit)}{label}"
-        return f"{format_number(ref, unit)} ±{format_number(min(ups), unit)}"
+        return f"{format_quantity(ref, unit)} ±{format_quantity(min(ups), unit)}"
     if above and below:
         return f"{format_quantity(max(below), unit)} to {format_quantity(min(above), unit)}"
     if above:
@@ -97,6 +97,9 @@ def screened_rows(measures: Iterable[Measure], knowledge: Knowledge) -> list[Key
         judged = limits.get(m.name)
         if not judged or not m.known or judged[0][1].unit != m.unit or _better_known(m, known):
             continue
-        value = f"{format_quantity(m.value, m.unit)} {format_uncertainty(m.uncertainty, m.unit)}"
+        value = (
+            side_phrase(m)
+            or f"{format_quantity(m.value, m.unit)} {format_uncertainty(m.uncertainty, m.unit)}"
+        )
         rows.append(KeyRow(plain_name(m), value, None, _typical(judged)))
     return rows
