@@ -44,9 +44,9 @@ is generated from that file, so it always shows what the reports use.
 - Some rules can be judged on more than one measure (for example the hip rule
   on degrees, millimetres or a percentage of the hip width). Each available
   measure is judged and the most severe result is reported.
-- A finding is marked **beyond uncertainty** when the measure passes the
+- A finding is confident (**beyond uncertainty**) when the measure passes the
   band's threshold by more than its uncertainty, and **within uncertainty**
-  otherwise: then the finding may be measurement noise.
+  otherwise: then the report tags it *may be noise*.
 - Findings are listed most severe first. Each exercise is recommended once,
   ranked by the most severe finding it addresses, then by its priority for
   that finding, and lists every finding it addresses.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from posture.core.measure import Measure, beyond_noise
 from posture.core.result import CheckResult
 from posture.data.skeleton import SIDES
-from posture.findings.units import DECIMALS, format_quantity, unit_label
+from posture.findings.units import DECIMALS, format_quantity, uncertainty_number, unit_label
 
 #: Normal ranges for adults walking at their own pace (DOMAIN norms: stance 60-62 % of the cycle,
 #: less when faster, Kirtley: 64.2 - 3.5 x speed; double support 20-25 %; cadence about 90-120).
@@ -60,7 +60,7 @@ def with_uncertainty(m: Measure) -> str:
     digits = DECIMALS.get(m.unit, 2)
     if m.uncertainty > 0 and round(m.uncertainty, digits) == 0:
         digits += 1  # "108 ±0 steps/min" would hide a real uncertainty of 0.5
-    return f"{m.value:.{digits}f} ±{m.uncertainty:.{digits}f}{unit_label(m.unit)}"
+    return f"{m.value:.{digits}f} ±{uncertainty_number(m.uncertainty, m.unit, digits)}{unit_label(m.unit)}"
 
 
 def difference(si: Measure, what: str) -> str:
