@@ -52,7 +52,7 @@ def single(week, tmp_path_factory):
     """The reference: one worker process."""
     out = tmp_path_factory.mktemp("single")
     code = main(["batch", str(week), "--workers", "1", "--out", str(out), "--db", str(out / "h.sqlite"),
-                 "--no-progress"])  # fmt: skip
+                 "--no-progress", "--pdf"])  # fmt: skip
     return code, out
 
 
@@ -68,6 +68,7 @@ def test_batch_isolates_the_bad_file_and_finishes_the_rest(single, capsys):
     assert "damaged or truncated" in (out / "summary.csv").read_text()
     index = (out / "index.html").read_text()
     assert index.count('">report</a>') == 4
+    assert index.count('">PDF</a>') == 4 and len(list(out.rglob("report.pdf"))) == 4
     for link in ("Ann/history.html", "Bob/history.html"):
         assert f'href="{link}"' in index and (out / link).is_file()
     with HistoryDB(out / "h.sqlite") as db:
@@ -100,7 +101,8 @@ def test_process_pool_and_dask_give_the_same_results_as_one_process(week, single
 def test_a_second_run_skips_what_is_done_and_retries_the_failure(week, single, capsys):
     _, out = single
     capsys.readouterr()
-    assert main(["batch", str(week), "--out", str(out), "--db", str(out / "h.sqlite"), "--no-progress"]) == 1
+    args = ["batch", str(week), "--out", str(out), "--db", str(out / "h.sqlite"), "--no-progress", "--pdf"]
+    assert main(args) == 1
     printed = capsys.readouterr().out
     assert "0 done, 4 skipped, 1 failed" in printed
     with HistoryDB(out / "h.sqlite") as db:
