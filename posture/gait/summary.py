@@ -31,7 +31,13 @@ SIDE_ROWS = {
     "swing_pct": "Swing (foot in the air)",
     "double_support_pct": "Both feet down",
     "step_length_m": "Step length",
+    # the heel-to-toe pattern
+    "heel_strike_share": "Steps landing heel first",
+    "foot_angle_at_contact_deg": "Foot angle at landing",
+    "roll_through_s": "Heel to flat foot (roll-through)",
 }
+#: Shares of counted contacts: shown as the share alone (their spread says nothing of noise).
+COUNTED = ("heel_strike_share",)
 #: Left against right: symmetry measure -> what is compared.
 SYMMETRY_ROWS = {
     "step_time_si_pct": "step time",
@@ -105,10 +111,18 @@ def side_rows(check: CheckResult) -> list[Row]:
         per_side = [check.measures.get(f"{quantity}_{side}") for side in SIDES]
         if not any(m is not None and m.known for m in per_side):
             continue
-        left, right = (with_uncertainty(m) if m is not None else "not measured" for m in per_side)
+        left, right = (_shown(quantity, m) for m in per_side)
         unit = next(m.unit for m in per_side if m is not None)
         rows.append(Row(label, left, right, _normal(quantity, unit, check)))
     return rows
+
+
+def _shown(quantity: str, m: Measure | None) -> str:
+    if m is None:
+        return "not measured"
+    if quantity in COUNTED and m.known and m.value is not None:
+        return f"{m.value:.0f}%"
+    return with_uncertainty(m)
 
 
 def key_rows(check: CheckResult) -> list[Row]:

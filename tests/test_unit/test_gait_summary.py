@@ -67,3 +67,14 @@ def test_result_json_flags_a_symmetry_index_only_beyond_the_threshold_and_its_no
     assert sym.si_pct > 10.0  # beyond the 10% threshold either way
     assert (sym.flagged, sym.difference) == (flag, difference)
     assert sym.to_dict()["difference"] == difference
+
+
+def test_the_heel_to_toe_pattern_is_summarised_per_side(check):
+    rows = {r.label: r for r in ws.key_rows(check)}
+    heel_first = check.measures["heel_strike_share_left"].value
+    assert rows["Steps landing heel first"].left == f"{heel_first:.0f}%"  # a share of counted steps
+    roll = rows["Heel to flat foot (roll-through)"]
+    assert roll.left == ws.with_uncertainty(check.measures["roll_through_s_left"]) and roll.left.endswith(
+        " s"
+    )
+    assert rows["Foot angle at landing"].right.endswith("°")
