@@ -21,9 +21,8 @@ from posture.gait.check import subject_landmarks
 from posture.gait.result import GaitResult
 from posture.interop.export import export_walk, side_cycles, walk_angles
 from posture.io.atomic import atomic_open, staged_folder
-from posture.pipeline.photo_files import PDF_FILE, write_printed
+from posture.pipeline.report_files import PDF_FILE, shared_parts, write_reports
 from posture.report.client import KeyRow
-from posture.report.html import render_report, taken_of, write_report
 from posture.report.plots import plot_angle_cycles, plot_foot_trajectories, plot_step_series
 from posture.sources.video import VideoSource
 
@@ -92,12 +91,7 @@ def _write_gait_files(analysis: GaitAnalysis, out: Path, progress: bool, pdf: st
         "images": [steps],
         "technical_images": [feet, *angles],
         "measures": [m for m in analysis.measures.values() if m.value is not None],
-        "findings": analysis.findings,
-        "recommendations": analysis.recommendations,
-        "general": analysis.knowledge.general,
-        "provenance": analysis.doc["provenance"],
-        "client": analysis.doc["client"],
-        "taken": taken_of(analysis.doc),
+        **shared_parts(analysis.doc, analysis.findings, analysis.recommendations, analysis.knowledge),
         "video": ("overlay.mp4", "The walk with the skeleton, the walker highlighted and every event marked"),
         "key_heading": "Walking at a glance",
         "pictures_heading": "Step by step",
@@ -106,9 +100,7 @@ def _write_gait_files(analysis: GaitAnalysis, out: Path, progress: bool, pdf: st
         "paired": True,
         "warnings": [walker_line(result.subject)] + list(result.notes),
     }
-    write_report(out / "report.html", render_report(**parts))
-    if pdf is not None:
-        write_printed(render_report(**parts, printed=True, paper=pdf), out / PDF_FILE)
+    write_reports(parts, out, pdf)
 
 
 def _angles(analysis: GaitAnalysis, out: Path) -> list[tuple[str, np.ndarray]]:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import cv2
 
 from posture.io.atomic import atomic_open, atomic_path, staged_folder
+from posture.pipeline.report_files import PDF_FILE, shared_parts, write_reports
 from posture.report.client import screened_rows
-from posture.report.html import render_report, taken_of, write_report
 
 if TYPE_CHECKING:
     from posture.pipeline.photo import PhotoAnalysis
@@ -18,9 +18,6 @@ if TYPE_CHECKING:
 
 #: The files :func:`write_photo` writes.
 OUTPUT_FILES = ("annotated.png", "report.html", "result.json")
-
-#: Written with ``--pdf``: the client page, printed.
-PDF_FILE = "report.pdf"
 
 #: Every file a run may write (removed again when storing the session fails).
 ALL_FILES = OUTPUT_FILES + (PDF_FILE,)
@@ -46,12 +43,7 @@ def _report_parts(analysis: PhotoAnalysis) -> dict[str, Any]:
         "subtitle": f"{result.view.value} view, {len(result.pictures)} picture(s)",
         "images": [(_caption(result.view.is_side), analysis.annotated)],
         "measures": measures,
-        "findings": analysis.findings,
-        "recommendations": analysis.recommendations,
-        "general": analysis.knowledge.general,
-        "provenance": analysis.doc["provenance"],
-        "client": analysis.doc["client"],
-        "taken": taken_of(analysis.doc),
+        **shared_parts(analysis.doc, analysis.findings, analysis.recommendations, analysis.knowledge),
         "warnings": result.warnings,
         "withheld": withheld_reason(result.protocol),
         "key_rows": screened_rows(measures, analysis.knowledge),
@@ -69,19 +61,9 @@ def _caption(side: bool) -> str:
 def _write_photo_files(analysis: PhotoAnalysis, out: Path, pdf: str | None) -> None:
     with atomic_path(out / "annotated.png") as tmp:
         tmp.write_bytes(cv2.imencode(".png", analysis.annotated)[1].tobytes())
-    parts = _report_parts(analysis)
-    write_report(out / "report.html", render_report(**parts))
-    if pdf is not None:
-        write_printed(render_report(**parts, printed=True, paper=pdf), out / PDF_FILE)
+    write_reports(_report_parts(analysis), out, pdf)
     with atomic_open(out / "result.json") as handle:
         json.dump(analysis.doc, handle, indent=2)
-
-
-def write_printed(page: str, path: Path) -> Path:
-    """report.pdf from the printed form of a report."""
-    from posture.report.pdf import write_pdf
-
-    return write_pdf(page, path)
 
 
 def withheld_reason(protocol: list[str]) -> str | None:
