@@ -6,73 +6,29 @@ URIs, every user-given text escaped).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import matplotlib.dates as mdates
-import numpy as np
-from matplotlib.figure import Figure
-
-from posture.core.names import PLAIN
 from posture.history.compare import Change, K, Series, compare, load_series
 from posture.history.db import HistoryDB, Session
+from posture.history.pictures import Picture, PicturePair, pair_changes, picture_pairs
+from posture.history.plots import figure_png, trend_figures
+from posture.history.words import change_in_words, day_text, one_row_per_measure, plain_series
 from posture.report.html import _CSS, _closing, _e, _header, _list, write_report
-from posture.standing.mirror import MIRRORING, Mirroring
 
-#: Measures plotted as trends (all measures are in the table); others are plotted when fewer.
-HEADLINE = {
-    "photo": (
-        "pelvic_obliquity_deg", "hip_height_diff_mm", "shoulder_tilt_deg", "lateral_pelvic_shift_mm",
-        "knee_alignment_deg", "anterior_pelvic_tilt_deg", "trunk_lean_deg", "head_forward_deg",
-    ),
-    "gait": (
-        "cadence_spm", "speed_m_s", "stance_pct", "step_time_s", "step_length_m", "stance_time_si_pct",
-        "step_time_si_pct", "pelvic_drop_deg", "foot_angle_at_contact_deg",
-    ),
-}  # fmt: skip
 _KIND_TITLE = {"photo": "Standing checks", "gait": "Walking analyses"}
-_COLOURS = {"left": "#ff8c00", "right": "#0078ff", None: "#1f2933"}
+#: The history page's own rules, after the reports' shared CSS: before/after pictures side by side.
+_HISTORY_CSS = (
+    ".pair { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }"
+    ".pair figure { margin: 0; } .pair .gone { border: 1px dashed var(--line); padding: 12px; }"
+    ".trends { display: grid; grid-template-columns: repeat(auto-fill, minmax(280px, 1fr)); gap: 8px; }"
+)
 
 
 def _fmt(x: float | None, digits: int = 2) -> str:
     return "–" if x is None else f"{x:+.{digits}f}" if x < 0 or x > 0 else f"{x:.{digits}f}"
-
-
-def _plot_kind(kind: str, series: Sequence[Series]) -> bytes | None:
-    """A grid of trend plots (value ± 1 SD per session) for one kind; PNG bytes."""
-    names = [n for n in HEADLINE[kind] if any(s.name == n and len(s.points) >= 2 for s in series)]
-    if not names:
-        return None
-    cols = min(3, len(names))
-    rows = (len(names) + cols - 1) // cols
-    # a Figure, not pyplot: the caller's matplotlib backend (a notebook's inline plots) is left alone
-    fig = Figure(figsize=(4.2 * cols, 2.9 * rows))
-    axes = fig.subplots(rows, cols, squeeze=False)
-    for ax, name in zip(axes.flat, names, strict=False):
-        for s in (s for s in series if s.name == name and len(s.points) >= 2):
-            t = [p.taken_at for p in s.points]
-            v = np.array([p.value for p in s.points])
-            u = np.array([np.nan if p.uncertainty is None else p.uncertainty for p in s.points])
-            ax.errorbar(t, v, yerr=u, marker="o", ms=4, capsize=3, lw=1.2, color=_COLOURS[s.side],
-                        label=s.side or "")  # fmt: skip
-            ax.set_ylabel(s.unit)
-        ax.set_title(name, fontsize=9)
-        ax.grid(alpha=0.3)
-        locator = mdates.AutoDateLocator(minticks=2, maxticks=5)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        ax.tick_params(axis="x", labelsize=7)
-        if any(label for label in ax.get_legend_handles_labels()[1]):
-            ax.legend(fontsize=7)
-    for ax in list(axes.flat)[len(names) :]:
-        ax.set_visible(False)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100)
-    return buffer.getvalue()
 
 
 def _png_uri(data: bytes) -> str:
@@ -81,46 +37,12 @@ def _png_uri(data: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
-#: The same quantity in several units: only the first one stored is shown (millimetres over a share
-#: of the hip width over image pixels), so each measure has one row.
-_VARIANTS = (
-    ("hip_height_diff_mm", "hip_height_diff_pct_hip_width", "hip_height_diff_px"),
-    ("lateral_pelvic_shift_mm", "lateral_pelvic_shift_pct_hip_width", "lateral_pelvic_shift_px"),
-)
-
-
-def one_row_per_measure(changes: Sequence[Change]) -> list[Change]:
-    """``changes`` without the other-unit variants of a measure that is there in a better unit."""
-    present = {(c.series.name, c.series.side) for c in changes}
-    dropped = set()
-    for variants in _VARIANTS:
-        for side in {side for _, side in present}:
-            have = [v for v in variants if (v, side) in present]
-            dropped |= {(v, side) for v in have[1:]}
-    return [c for c in changes if (c.series.name, c.series.side) not in dropped]
-
-
-def _plain(series: Series) -> str:
-    base = PLAIN.get(series.name, series.name)
-    return f"{base}, {series.side}" if series.side else base
-
-
-def change_in_words(c: Change) -> str:
-    """``Hip line tilt: 2.6 deg nearer level since 5 January 2026 (beyond measurement noise).``"""
-    toward = "nearer level" if abs(c.now.value) < abs(c.then.value) else "further from level"
-    if MIRRORING.get(c.series.name) is not Mirroring.FLIP:  # not a left/right tilt or shift
-        toward = "higher" if c.delta > 0 else "lower"
-    when = f"{c.then.taken_at.day} {c.then.taken_at:%B %Y}"
-    noise = "beyond measurement noise" if c.beyond else "within measurement noise"
-    return f"{_plain(c.series)}: {abs(c.delta):.1f} {c.series.unit} {toward} since {when} ({noise})."
-
-
 def _change_row(c: Change) -> str:
     s = c.series
     unc = "–" if c.uncertainty is None else f"± {K * c.uncertainty:.2f}"
     cls = "confident" if c.beyond else "plain"
     return (
-        f"<tr><td>{_e(_plain(s))}<div><code>{_e(s.label)}</code></div></td><td>{_e(s.unit)}</td>"
+        f"<tr><td>{_e(plain_series(s))}<div><code>{_e(s.label)}</code></div></td><td>{_e(s.unit)}</td>"
         f"<td class='num'>{_e(_fmt(c.then.value))} ({_e(c.then.taken_at.date())})</td>"
         f"<td class='num'>{_e(_fmt(c.now.value))} ({_e(c.now.taken_at.date())})</td>"
         f"<td class='num'>{_e(_fmt(c.delta))}</td><td class='num'>{_e(unc)}</td>"
@@ -146,19 +68,46 @@ def _changes_table(changes: Sequence[Change]) -> str:
     )
 
 
-def _kind_section(kind: str, series: Sequence[Series], baseline: datetime | None) -> str:
+def _picture(picture: Picture, view: str, role: str) -> str:
+    when = day_text(picture.session.taken_at)
+    caption = f"<figcaption>{_e(when)} ({_e(role)})</figcaption>"
+    uri = picture.data_uri()
+    if uri is None:
+        return f'<figure><p class="gone muted">{_e(picture.missing_note())}</p>{caption}</figure>'
+    return f'<figure><img src="{uri}" alt="{_e(f"{view} view, {when}")}">{caption}</figure>'
+
+
+def _pictures(pairs: Sequence[PicturePair], series: Sequence[Series], baseline: datetime | None) -> str:
+    """Each view's first (or first from the baseline) and latest annotated picture, with the hip change."""
+    first = "first session" if baseline is None else "first from the baseline"
+    blocks = []
+    for pair in pairs:
+        said = "".join(f"<li>{_e(change_in_words(c))}</li>" for c in pair_changes(pair, series))
+        blocks.append(
+            f'<h3>Before and after: {_e(pair.view)} view</h3><div class="pair">'
+            f"{_picture(pair.then, pair.view, first)}{_picture(pair.now, pair.view, 'latest')}</div>"
+            + (f"<ul>{said}</ul>" if said else "")
+        )
+    return "".join(blocks)
+
+
+def _kind_section(kind: str, series: Sequence[Series], baseline: datetime | None, pictures: str = "") -> str:
     mine = [s for s in series if s.kind == kind]
     if not mine:
         return ""
-    png = _plot_kind(kind, mine)
+    panels = "".join(
+        f'<img src="{_png_uri(figure_png(fig))}" alt="{_e(fig.axes[0].get_title())} over the sessions">'
+        for fig in trend_figures(kind, mine, _knowledge())
+    )
     plot = (
-        f'<figure><img src="{_png_uri(png)}" alt="{_e(kind)} trends"><figcaption>Each point is one session, '
-        "with its uncertainty (± 1 SD) as a bar.</figcaption></figure>"
-        if png
+        f'<figure><div class="trends">{panels}</div><figcaption>Each point is one session, with its '
+        "uncertainty (± 1 SD) as a bar; the green band is the typical adult range (walking) or the values "
+        "that reach no screening band (standing).</figcaption></figure>"
+        if panels
         else ""
     )
     return (
-        f"<section><h2>{_e(_KIND_TITLE[kind])}</h2>{plot}<h3>Then against now</h3>"
+        f"<section><h2>{_e(_KIND_TITLE[kind])}</h2>{pictures}{plot}<h3>Then against now</h3>"
         f"{_changes_table(compare(mine, baseline))}</section>"
     )
 
@@ -237,7 +186,10 @@ def render_history(db: HistoryDB, client: str, out: Path, baseline: datetime | N
         (
             _header("Client history", span, client, datetime.now()),
             note,
-            *(_kind_section(kind, series, baseline) for kind in ("photo", "gait")),
+            _kind_section(
+                "photo", series, baseline, _pictures(picture_pairs(sessions, baseline), series, baseline)
+            ),
+            _kind_section("gait", series, baseline),
             _current(db, sessions),
             _sessions_table(sessions, out),
             _closing_text(),
@@ -246,15 +198,19 @@ def render_history(db: HistoryDB, client: str, out: Path, baseline: datetime | N
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Client history</title><style>{_CSS}</style></head>\n"
+        f"<title>Client history</title><style>{_CSS}{_HISTORY_CSS}</style></head>\n"
         f"<body><main>{body}</main></body></html>\n"
     )
 
 
-def _closing_text() -> str:
+def _knowledge() -> Any:
     from posture.findings import load_knowledge
 
-    return _closing(load_knowledge().general)
+    return load_knowledge()
+
+
+def _closing_text() -> str:
+    return _closing(_knowledge().general)
 
 
 def write_history(db: HistoryDB, client: str, out: Path, baseline: datetime | None = None) -> Path:

@@ -15,8 +15,11 @@ if TYPE_CHECKING:
     from posture.pipeline.photo import PhotoAnalysis
 
 
+#: The annotated picture, beside report.html (the client history shows it again, before and after).
+ANNOTATED = "annotated.png"
+
 #: The files :func:`write_photo` writes.
-OUTPUT_FILES = ("annotated.png", "report.html", "result.json")
+OUTPUT_FILES = (ANNOTATED, "report.html", "result.json")
 
 
 def write_photo(analysis: PhotoAnalysis, out: Path) -> list[Path]:
@@ -32,7 +35,7 @@ def write_photo(analysis: PhotoAnalysis, out: Path) -> list[Path]:
 
 def _write_photo_files(analysis: PhotoAnalysis, out: Path) -> None:
     result = analysis.result
-    with atomic_path(out / "annotated.png") as tmp:
+    with atomic_path(out / ANNOTATED) as tmp:
         tmp.write_bytes(cv2.imencode(".png", analysis.annotated)[1].tobytes())
     html = render_report(
         title="Standing posture check",
