@@ -24,7 +24,7 @@ from matplotlib.ticker import FuncFormatter
 
 from posture.core.names import PLAIN
 from posture.findings.types import Knowledge
-from posture.gait.summary import NORMAL
+from posture.gait import summary
 from posture.history.compare import Series
 from posture.history.words import best_variant
 
@@ -57,17 +57,11 @@ class Range:
 
 
 def typical_range(name: str) -> Range | None:
-    """The typical adult range of a walking measure (:data:`posture.gait.summary.NORMAL`).
-
-    Step time is the cadence range turned round (60 / steps per minute).
-    """
-    if name in NORMAL:
-        low, high = NORMAL[name]
-        return Range(low, high, "typical adult range")
-    if name == "step_time_s":
-        slow, fast = NORMAL["cadence_spm"]
-        return Range(60.0 / fast, 60.0 / slow, "typical adult range (from cadence)")
-    return None
+    """The typical adult range of a walking measure (:func:`posture.gait.summary.typical_range`)."""
+    low_high = summary.typical_range(name)
+    if low_high is None:
+        return None
+    return Range(*low_high, "typical adult range")
 
 
 def screening_range(knowledge: Knowledge, name: str, side: str | None, unit: str) -> Range | None:

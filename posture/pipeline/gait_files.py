@@ -21,7 +21,12 @@ from posture.gait.result import GaitResult
 from posture.interop.export import export_walk, side_cycles, walk_angles
 from posture.io.atomic import atomic_open, staged_folder
 from posture.report.html import render_report, taken_of, write_report
-from posture.report.plots import plot_angle_cycles, plot_foot_trajectories, plot_step_series
+from posture.report.plots import (
+    plot_angle_cycles,
+    plot_foot_trajectories,
+    plot_step_series,
+    step_series_caption,
+)
 from posture.sources.video import VideoSource
 
 if TYPE_CHECKING:
@@ -74,7 +79,7 @@ def _key_notes(check: CheckResult) -> list[str]:
 def _write_gait_files(analysis: GaitAnalysis, out: Path, progress: bool) -> None:
     seq, result = analysis.sequence, analysis.result
     check = result.check_result()
-    images = _plots(result, out, seq.image_size[1])
+    images = _plots(result, check, out, seq.image_size[1])
     images += _angles(analysis, out)
     write_overlay(analysis.source, seq, result, out / "overlay.mp4", progress)
     _write_steps(result, out / "steps.csv")
@@ -141,7 +146,9 @@ def _write_steps(result: GaitResult, path: Path) -> None:
             writer.writerow(row)
 
 
-def _plots(result: GaitResult, out: Path, image_height: int) -> list[tuple[str, np.ndarray]]:
+def _plots(
+    result: GaitResult, check: CheckResult, out: Path, image_height: int
+) -> list[tuple[str, np.ndarray]]:
     feet = result.feet
     heights = {
         str(s): {"heel": image_height - feet.heel[s][:, 1], "toe": image_height - feet.toe[s][:, 1]}
@@ -150,8 +157,9 @@ def _plots(result: GaitResult, out: Path, image_height: int) -> list[tuple[str, 
     events = [e.to_dict() for e in result.events]
     paths = [
         ("Heel and toe trajectories with the detected events", plot_foot_trajectories(
-            feet.time_s, heights, events, out / "feet.png")),
-        ("Left against right, step by step", plot_step_series(result.steps, out / "steps.png")),
+            feet.time_s, heights, events, out / "feet.png", result.scale_px_per_m)),
+        (step_series_caption(result.steps, check.measures),
+         plot_step_series(result.steps, out / "steps.png", check.measures)),
     ]  # fmt: skip
     return [(caption, cv2.imread(str(path))) for caption, path in paths]
 
