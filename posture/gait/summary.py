@@ -23,6 +23,19 @@ NORMAL = {
     "swing_pct": (38.0, 40.0),
     "double_support_pct": (20.0, 25.0),
 }
+
+
+def typical_range(quantity: str) -> tuple[float, float] | None:
+    """The typical adult range of a walking quantity (:data:`NORMAL`), or None when none is known.
+
+    Step time has the cadence range turned round: 60 / steps per minute, in seconds.
+    """
+    if quantity == "step_time_s":
+        slow, fast = NORMAL["cadence_spm"]
+        return 60.0 / fast, 60.0 / slow
+    return NORMAL.get(quantity)
+
+
 #: Per side: quantity -> plain label, in the order shown.
 SIDE_ROWS = {
     "step_time_s": "Step time",

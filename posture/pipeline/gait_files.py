@@ -23,7 +23,12 @@ from posture.interop.export import export_walk, side_cycles, walk_angles
 from posture.io.atomic import atomic_open, staged_folder
 from posture.pipeline.report_files import PDF_FILE, shared_parts, write_reports
 from posture.report.client import KeyRow
-from posture.report.plots import plot_angle_cycles, plot_foot_trajectories, plot_step_series
+from posture.report.plots import (
+    plot_angle_cycles,
+    plot_foot_trajectories,
+    plot_step_series,
+    step_series_caption,
+)
 from posture.sources.video import VideoSource
 
 if TYPE_CHECKING:
@@ -79,7 +84,7 @@ def _key_notes(check: CheckResult) -> list[str]:
 def _write_gait_files(analysis: GaitAnalysis, out: Path, progress: bool, pdf: str | None) -> None:
     seq, result = analysis.sequence, analysis.result
     check = result.check_result()
-    feet, steps = _plots(result, out, seq.image_size[1])
+    feet, steps = _plots(result, check, out, seq.image_size[1])
     angles = _angles(analysis, out)
     write_overlay(analysis.source, seq, result, out / "overlay.mp4", progress)
     _write_steps(result, out / "steps.csv")
@@ -146,7 +151,7 @@ def _write_steps(result: GaitResult, path: Path) -> None:
 
 
 def _plots(
-    result: GaitResult, out: Path, image_height: int
+    result: GaitResult, check: CheckResult, out: Path, image_height: int
 ) -> tuple[tuple[str, np.ndarray], tuple[str, np.ndarray]]:
     """feet.png and steps.png, each as (caption, image) for the report."""
     feet = result.feet
@@ -157,8 +162,9 @@ def _plots(
     events = [e.to_dict() for e in result.events]
     paths = [
         ("Heel and toe trajectories with the detected events", plot_foot_trajectories(
-            feet.time_s, heights, events, out / "feet.png")),
-        ("Left against right, step by step", plot_step_series(result.steps, out / "steps.png")),
+            feet.time_s, heights, events, out / "feet.png", result.scale_px_per_m)),
+        (step_series_caption(result.steps, check.measures),
+         plot_step_series(result.steps, out / "steps.png", check.measures)),
     ]  # fmt: skip
     (feet_caption, feet_path), (steps_caption, steps_path) = paths
     return (feet_caption, cv2.imread(str(feet_path))), (steps_caption, cv2.imread(str(steps_path)))

@@ -16,8 +16,11 @@ if TYPE_CHECKING:
     from posture.pipeline.photo import PhotoAnalysis
 
 
+#: The annotated picture, beside report.html (the client history shows it again, before and after).
+ANNOTATED = "annotated.png"
+
 #: The files :func:`write_photo` writes.
-OUTPUT_FILES = ("annotated.png", "report.html", "result.json")
+OUTPUT_FILES = (ANNOTATED, "report.html", "result.json")
 
 #: Every file a run may write (removed again when storing the session fails).
 ALL_FILES = OUTPUT_FILES + (PDF_FILE,)
@@ -59,7 +62,7 @@ def _caption(side: bool) -> str:
 
 
 def _write_photo_files(analysis: PhotoAnalysis, out: Path, pdf: str | None) -> None:
-    with atomic_path(out / "annotated.png") as tmp:
+    with atomic_path(out / ANNOTATED) as tmp:
         tmp.write_bytes(cv2.imencode(".png", analysis.annotated)[1].tobytes())
     write_reports(_report_parts(analysis), out, pdf)
     with atomic_open(out / "result.json") as handle:

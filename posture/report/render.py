@@ -15,13 +15,12 @@ from functools import cache
 from typing import Any
 
 import jinja2
-import markupsafe
 
 from posture.core.measure import Measure
 from posture.core.names import plain_name
 from posture.findings.units import format_quantity, format_uncertainty
 
-__all__ = ["PAPER_SIZES", "component", "environment", "escape", "render_page", "stylesheet", "when_text"]
+__all__ = ["PAPER_SIZES", "environment", "render_page", "stylesheet", "when_text"]
 
 #: Paper sizes a printed report (``--pdf``) is laid out for: CSS ``@page`` sizes.
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -71,20 +70,9 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def escape(text: object) -> str:
-    """HTML-escape any value's text (quotes included), as the templates do."""
-    return str(markupsafe.escape(str(text)))
-
-
 def stylesheet(paper: str = "a4") -> str:
     """The shared stylesheet, for ``paper`` (a key of :data:`PAPER_SIZES`)."""
     return environment().get_template("style.css").render(paper=PAPER_SIZES[paper])
-
-
-def component(name: str, *args: Any) -> str:
-    """One macro of ``templates/components.html`` rendered on its own (HTML text)."""
-    macro = getattr(environment().get_template("components.html").module, name)
-    return str(macro(*args))
 
 
 def render_page(template: str, **context: Any) -> str:

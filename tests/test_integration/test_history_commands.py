@@ -61,7 +61,13 @@ def test_history_report_has_trends_changes_and_escapes_the_name(history, tmp_pat
     assert main(["history", "Jo <b>&", "--db", str(db), "--out", str(tmp_path)]) == 0
     page = (tmp_path / "history.html").read_text()
     assert "Jo &lt;b&gt;&amp;" in page and "Jo <b>&" not in page
-    assert page.count("data:image/png;base64,") == 1  # photo trends (one gait session: no trend yet)
+    pair = page[page.index('<div class="pair">') : page.index("<ul>", page.index('<div class="pair">'))]
+    assert 'alt="front view, 10 January 2026"' in pair and 'alt="front view, 10 March 2026"' in pair
+    trends = page.count(
+        ' over the sessions">'
+    )  # photo trends, one panel per measure (one gait session: none)
+    assert trends >= 2 and page.count("data:image/png;base64,") == 2 + trends
+    assert 'alt="Cadence over the sessions"' not in page
     assert "pelvic_obliquity_deg" in page and ("beyond uncertainty" in page or "within uncertainty" in page)
     assert page.count('">report</a>') == 3
 

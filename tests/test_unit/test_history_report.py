@@ -43,8 +43,9 @@ def test_two_sessions_give_a_trend_plot_and_a_then_against_now_table(db, tmp_pat
     assert page.startswith("<!DOCTYPE html>")
     assert "2 session(s), 2026-01-05 to 2026-03-05" in page
     assert "<h2>Standing checks</h2>" in page and "<h2>Walking analyses</h2>" not in page
-    (plot,) = _images(page)
-    assert plot is not None and plot.shape[0] > 100 and plot.shape[1] > 100
+    plots = _images(page)  # one panel per measure with two sessions: hip line tilt, hip height difference
+    assert len(plots) == 2 and all(p is not None and p.shape[0] > 100 and p.shape[1] > 100 for p in plots)
+    assert 'alt="Hip line tilt over the sessions"' in page and "Before and after" not in page  # no pictures
     row = re.search(r"<tr><td>Hip line tilt<div><code>pelvic_obliquity_deg</code>.*?</tr>", page).group(0)
     assert "+2.50 (2026-01-05)" in row and "+6.00 (2026-03-05)" in row and "+3.50" in row
     assert "± 1.41" in row  # 2 x the combined 0.71
@@ -130,3 +131,54 @@ def test_one_row_per_measure_and_the_change_in_words():
     assert change_in_words(worse) == (
         "Shoulder line tilt: 2.5 deg further from level since 5 January 2026 (within measurement noise)."
     )
+
+
+def _picture(folder, bgr: tuple[int, int, int]):
+    """A standing check's output folder with an annotated picture of one colour; its report path."""
+    folder.mkdir(parents=True)
+    assert cv2.imwrite(str(folder / "annotated.png"), np.full((40, 30, 3), bgr, np.uint8))
+    (folder / "report.html").write_text("<html></html>", encoding="utf-8")
+    return folder / "report.html"
+
+
+BLUE, RED = (200, 30, 30), (30, 30, 200)
+
+
+def test_the_first_and_latest_annotated_pictures_stand_side_by_side_with_their_dates(db, tmp_path):
+    _store(db, tmp_path, "a.jpg", 2.5, JAN, report_path=_picture(tmp_path / "jan", BLUE))
+    _store(db, tmp_path, "b.jpg", 0.5, MAR, report_path=_picture(tmp_path / "mar", RED))
+    page = render_history(db, "Ann", tmp_path / "out")
+    pair = re.search(r'<div class="pair">(.*?)</div>', page).group(1)
+    alts = re.findall(r'<img src="data:image/png;base64,[^"]+" alt="([^"]+)"', pair)
+    assert alts == ["front view, 5 January 2026", "front view, 5 March 2026"]
+    then, now = _images(pair)
+    assert tuple(then[20, 15]) == BLUE and tuple(now[20, 15]) == RED  # the right picture for each date
+    said = page[page.index("</div>", page.index('<div class="pair">')) :]
+    assert said.startswith("</div><ul><li>Hip line tilt: 2.0 deg nearer level since 5 January 2026")
+
+
+def test_a_baseline_picks_the_pictures_from_then_on(db, tmp_path):
+    _store(db, tmp_path, "a.jpg", 2.5, JAN, report_path=_picture(tmp_path / "jan", BLUE))
+    _store(db, tmp_path, "b.jpg", 1.5, datetime(2026, 2, 2), report_path=_picture(tmp_path / "feb", RED))
+    _store(db, tmp_path, "c.jpg", 0.5, MAR, report_path=_picture(tmp_path / "mar", RED))
+    page = render_history(db, "Ann", tmp_path / "out", baseline=datetime(2026, 2, 1))
+    assert "2 February 2026 (first from the baseline)" in page and "5 January 2026" not in page
+
+
+def test_a_picture_that_is_gone_is_one_line_not_a_failure(db, tmp_path):
+    _store(db, tmp_path, "a.jpg", 2.5, JAN, report_path=_picture(tmp_path / "jan", BLUE))
+    _store(db, tmp_path, "b.jpg", 0.5, MAR, report_path=_picture(tmp_path / "mar", RED))
+    (tmp_path / "jan" / "annotated.png").unlink()
+    page = render_history(db, "Ann", tmp_path / "out")
+    pair = re.search(r'<div class="pair">(.*?)</div>', page).group(1)
+    gone = tmp_path.resolve() / "jan" / "annotated.png"
+    assert f'<p class="gone muted">The picture of 5 January 2026 is no longer at {gone}.</p>' in pair
+    (now,) = _images(pair)
+    assert tuple(now[20, 15]) == RED
+
+
+def test_a_session_stored_without_an_output_folder_says_it_kept_no_picture(db, tmp_path):
+    _store(db, tmp_path, "a.jpg", 2.5, JAN)
+    _store(db, tmp_path, "b.jpg", 0.5, MAR, report_path=_picture(tmp_path / "mar", RED))
+    page = render_history(db, "Ann", tmp_path / "out")
+    assert "No picture was kept for the session of 5 January 2026" in page

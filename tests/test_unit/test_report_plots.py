@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import cv2
 import matplotlib
@@ -10,7 +11,17 @@ import numpy as np
 import pytest
 
 from posture.gait import analyse_gait
-from posture.report.plots import plot_angle_cycles, plot_foot_trajectories, plot_step_series
+from posture.gait.summary import typical_range
+from posture.report.plots import (
+    STEP_PANELS,
+    foot_heights,
+    panel_limits,
+    plot_angle_cycles,
+    plot_foot_trajectories,
+    plot_step_series,
+    step_panels,
+    step_series_caption,
+)
 from tests.conftest import planted_walk
 
 WALK = analyse_gait(planted_walk()[0])
@@ -109,3 +120,76 @@ def test_missing_foot_series_are_an_error_not_a_blank_plot(tmp_path, bad):
     with pytest.raises(KeyError):
         plot_foot_trajectories(np.arange(3.0), bad, [], tmp_path / "feet.png")
     assert os.listdir(tmp_path) == []
+
+
+# --- readable step and foot plots -------------------------------------------------------------
+
+MEASURES = WALK.check_result().measures
+PANELS = {p.column: p for p in STEP_PANELS}
+
+
+def test_the_side_view_draws_step_time_stance_and_foot_angle_and_says_pelvic_drop_needs_the_front():
+    drawn, left_out = step_panels(WALK.steps, MEASURES)
+    assert [p.column for p in drawn] == ["step_time_s", "stance_pct", "foot_angle_deg"]
+    assert [(p.column, why) for p, why in left_out] == [("pelvic_drop_deg", "needs a front or back view")]
+    assert step_series_caption(WALK.steps, MEASURES).endswith(
+        "Not drawn: pelvic drop in single-leg stance, which needs a front or back view."
+    )
+
+
+def test_a_panel_whose_steps_have_no_value_is_not_drawn(tmp_path):
+    no_angle = [{**row, "foot_angle_deg": None} for row in WALK.steps]
+    drawn, _ = step_panels(no_angle, None)
+    assert "foot_angle_deg" not in [p.column for p in drawn] and "step_time_s" in [p.column for p in drawn]
+    full = _read(plot_step_series(WALK.steps, tmp_path / "full.png"))
+    fewer = _read(plot_step_series(no_angle, tmp_path / "fewer.png"))
+    assert fewer.shape[0] < full.shape[0] - 150  # one panel less, not an empty one
+
+
+def test_what_the_check_did_not_measure_is_left_out_even_when_the_steps_hold_values():
+    why = "needs a side view: from the front or back, toe off is not timed reliably"
+    withheld = {
+        name: replace(m, value=None, note=why)
+        for name, m in MEASURES.items()
+        if name.startswith("stance_pct_")
+    }
+    drawn, left_out = step_panels(WALK.steps, {**MEASURES, **withheld})
+    assert "stance_pct" not in [p.column for p in drawn]
+    assert (PANELS["stance_pct"], "needs a side view") in left_out
+    assert "stance (share of the stride), which needs a side view" in step_series_caption(
+        WALK.steps, {**MEASURES, **withheld}
+    )
+
+
+def test_no_step_at_all_still_writes_a_png_that_says_so(tmp_path):
+    assert step_panels([], None) == ([], [])
+    image = _read(plot_step_series([], tmp_path / "steps.png"))
+    assert (image < 100).all(axis=2).any()  # dark text on white, not an empty panel
+
+
+@pytest.mark.parametrize(
+    ("column", "values"),
+    [("step_time_s", [0.683, 0.700]), ("stance_pct", [67.0, 67.5]), ("foot_angle_deg", [18.0, 18.5])],
+)
+def test_a_small_difference_does_not_fill_the_panel(column, values):
+    panel = PANELS[column]
+    low, high = panel_limits(panel, values)
+    assert (values[1] - values[0]) < 0.1 * (high - low)
+    if panel.from_zero:
+        assert low == 0.0
+    if panel.neutral is not None:
+        assert low <= panel.neutral <= high
+    if typical_range(panel.measure):
+        lo, hi = typical_range(panel.measure)
+        assert low <= lo and hi <= high  # the shaded typical range is in view
+
+
+def test_with_a_scale_foot_heights_are_centimetres_above_the_lowest_point():
+    floor, px_per_m = 40.0, 250.0
+    foot = {
+        "heel": np.array([floor, floor + 0.10 * px_per_m]),
+        "toe": np.array([floor + 0.02 * px_per_m, np.nan]),
+    }
+    heights = foot_heights(foot, px_per_m)
+    assert heights["heel"] == pytest.approx([0.0, 10.0]) and heights["toe"][0] == pytest.approx(2.0)
+    assert foot_heights(foot, None)["heel"] is foot["heel"]  # no scale: the pixels as given
