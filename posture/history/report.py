@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from posture.findings.units import supported_digits, uncertainty_number
 from posture.history.compare import Change, K, Series, compare, load_series
 from posture.history.db import HistoryDB, Session
 from posture.history.pictures import Picture, PicturePair, pair_changes, picture_pairs
@@ -27,7 +28,10 @@ _KIND_TITLE = {"photo": "Standing checks", "gait": "Walking analyses"}
 
 
 def _fmt(x: float | None, digits: int = 2) -> str:
-    return "–" if x is None else f"{x:+.{digits}f}" if x < 0 or x > 0 else f"{x:.{digits}f}"
+    if x is None:
+        return "–"
+    x = round(x, digits) + 0.0  # no "-0.0"
+    return f"{x:+.{digits}f}" if x != 0 else f"{x:.{digits}f}"
 
 
 def _png_uri(data: bytes) -> str:
@@ -35,12 +39,14 @@ def _png_uri(data: bytes) -> str:
 
 
 def _change_row(c: Change) -> dict[str, Any]:
+    """One measure then and now, to the decimals the change's uncertainty supports."""
     s = c.series
+    digits = supported_digits(None if c.uncertainty is None else K * c.uncertainty, s.unit)
     return {
         "name": plain_series(s), "label": s.label, "unit": s.unit,
-        "then": f"{_fmt(c.then.value)} ({c.then.taken_at.date()})",
-        "now": f"{_fmt(c.now.value)} ({c.now.taken_at.date()})", "delta": _fmt(c.delta),
-        "spread": "–" if c.uncertainty is None else f"± {K * c.uncertainty:.2f}",
+        "then": f"{_fmt(c.then.value, digits)} ({c.then.taken_at.date()})",
+        "now": f"{_fmt(c.now.value, digits)} ({c.now.taken_at.date()})", "delta": _fmt(c.delta, digits),
+        "spread": "–" if c.uncertainty is None else "± " + uncertainty_number(K * c.uncertainty, s.unit, digits),
         "verdict": c.verdict, "beyond": c.beyond,
     }  # fmt: skip
 

@@ -47,8 +47,9 @@ def test_two_sessions_give_a_trend_plot_and_a_then_against_now_table(db, tmp_pat
     assert len(plots) == 2 and all(p is not None and p.shape[0] > 100 and p.shape[1] > 100 for p in plots)
     assert 'alt="Hip line tilt over the sessions"' in page and "Before and after" not in page  # no pictures
     row = re.search(r"<tr><td>Hip line tilt<div><code>pelvic_obliquity_deg</code>.*?</tr>", page).group(0)
-    assert "+2.50 (2026-01-05)" in row and "+6.00 (2026-03-05)" in row and "+3.50" in row
-    assert "± 1.41" in row  # 2 x the combined 0.71
+    # to the decimals the change's uncertainty (2 x the combined 0.71) supports
+    assert "+2.5 (2026-01-05)" in row and "+6.0 (2026-03-05)" in row and "+3.5" in row
+    assert "± 1.4" in row
     assert '<span class="badge confident">beyond uncertainty</span>' in row
 
 
