@@ -46,7 +46,8 @@ def _change_row(c: Change) -> dict[str, Any]:
         "name": plain_series(s), "label": s.label, "unit": s.unit,
         "then": f"{_fmt(c.then.value, digits)} ({c.then.taken_at.date()})",
         "now": f"{_fmt(c.now.value, digits)} ({c.now.taken_at.date()})", "delta": _fmt(c.delta, digits),
-        "spread": "–" if c.uncertainty is None else "± " + uncertainty_number(K * c.uncertainty, s.unit, digits),
+        "spread": "–" if c.uncertainty is None else "± " + uncertainty_number(K * c.uncertainty, s.unit,
+                                                                              digits),
         "verdict": c.verdict, "beyond": c.beyond,
     }  # fmt: skip
 
