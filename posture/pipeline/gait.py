@@ -19,6 +19,7 @@ from posture.data.sequence import PoseSequence
 from posture.errors import InputError
 from posture.findings import Finding, Knowledge, Recommendation, evaluate, load_knowledge, recommend
 from posture.gait.check import VIEWS, analyse_gait
+from posture.gait.locked import track_walker_locked
 from posture.gait.recover import track_walker
 from posture.gait.result import GaitResult
 from posture.gait.settings import GaitSettings
@@ -84,6 +85,18 @@ def _track(opts: GaitOptions) -> PoseSequence:
         source.close()
     options = PoseOptions(max_people=opts.max_people)
     s = opts.settings
+    if s.inference == "locked":
+        return track_walker_locked(
+            opts.input,
+            model,
+            options,
+            opts.subject,
+            opts.progress,
+            opts.on_frame,
+            s.walker,
+            s.recover,
+            s.locked,
+        )
     return track_walker(
         opts.input, model, options, opts.subject, opts.progress, opts.on_frame, s.walker, s.recover
     )
@@ -162,7 +175,7 @@ def _document(
             "settings": {"view": opts.view, "subject": opts.subject, "height_cm": opts.height_cm},
             "tracking": {
                 key: seq.provenance.settings[key]
-                for key in ("stitched_tracks", "walker_recovered")
+                for key in ("stitched_tracks", "walker_recovered", "locked")
                 if key in seq.provenance.settings
             },
         },
