@@ -219,7 +219,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "gait_real.md")
     parser.add_argument("--cache", type=Path, help="keep the tracked pose sequences here between runs")
     parser.add_argument("--only", nargs="*", help="run these clips only")
-    parser.add_argument("--inference", choices=["full", "locked"], default="full", help="how to run the model")
+    parser.add_argument("--inference", choices=["full", "locked"], default="full", help="the model's run")
     args = parser.parse_args()
     INFERENCE["mode"] = args.inference
     run(args.out, args.cache, args.only)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -354,11 +355,14 @@ def track_walker_locked(
     walker: WalkerSettings | None = None,
     recover: RecoverSettings | None = None,
     locked: LockedSettings | None = None,
+    check_times: Callable[[np.ndarray], None] | None = None,
 ) -> PoseSequence:
     """Everyone's tracks on the sparse frames and the walker's on every frame (see the module docstring).
 
     Same arguments and result shape as :func:`posture.gait.recover.track_walker`;
-    ``on_frame`` is called for each frame of the sparse pass.
+    ``on_frame`` is called for each frame of the sparse pass. ``check_times`` is
+    called with every frame's time (s) once the sparse pass has read them (it may
+    raise to refuse the clip before the dense pass).
     """
     s = locked or LockedSettings()
     video = VideoSource(Path(path))
@@ -372,6 +376,8 @@ def track_walker_locked(
     finally:
         source.close()
     times = np.asarray(source.times, dtype=np.float64)
+    if check_times is not None:
+        check_times(times)
     track = subject if subject is not None else select_walker(sparse, walker).track_id
     if track not in sparse.track_id:
         return _merge(sparse, stride, times, 0, _Dense({}, {})) if sparse.n_people else sparse

@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from posture import __version__
 from posture.core.measure import Measure
 from posture.core.result import SCHEMA_VERSION
@@ -74,15 +76,23 @@ class GaitAnalysis:
 
 
 def _track(opts: GaitOptions) -> PoseSequence:
-    """Every person's landmarks over the clip (refuses still images)."""
+    """Every person's landmarks over the clip (refuses still images, and timing that cannot time a walk).
+
+    The full pass reads every frame's time first; the locked pass learns them in its
+    sparse pass and checks them there, before its dense pass.
+    """
     model = resolve_model(opts.model)
     source = open_source(opts.input)
     try:
         if source.info.kind != "video":
             raise InputError("gait analysis needs a video, not a still image", opts.input)
-        check_frame_timing(frame_timing(frame_times(opts.input), source.info.fps), opts.input)
+        fps = source.info.fps
     finally:
         source.close()
+
+    def check(times: np.ndarray) -> None:
+        check_frame_timing(frame_timing(times, fps), opts.input)
+
     options = PoseOptions(max_people=opts.max_people)
     s = opts.settings
     if s.inference == "locked":
@@ -96,7 +106,9 @@ def _track(opts: GaitOptions) -> PoseSequence:
             s.walker,
             s.recover,
             s.locked,
+            check_times=check,
         )
+    check(frame_times(opts.input))
     return track_walker(
         opts.input, model, options, opts.subject, opts.progress, opts.on_frame, s.walker, s.recover
     )
