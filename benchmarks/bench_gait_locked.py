@@ -104,7 +104,8 @@ def main() -> None:
             px = r["px"]
             rows.append(
                 f"| {name} | {mode} | {len(r['hs'])} / {_mae_ms(r['hs'])} | "
-                f"{len(r['to'])} / {_mae_ms(r['to'])} | {r['missed']} / {r['extra']} | {px['heel']:.1f} | {px['toe']:.1f} | {px['ankle']:.1f} | "
+                f"{len(r['to'])} / {_mae_ms(r['to'])} | {r['missed']} / {r['extra']} | "
+                f"{px['heel']:.1f} | {px['toe']:.1f} | {px['ankle']:.1f} | "
                 f"{r['wall']:.1f} / {r['cpu']:.1f} |"
             )
             print(rows[-1], flush=True)
