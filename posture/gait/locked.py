@@ -236,11 +236,24 @@ def _person(det: Detections, k: int) -> tuple[np.ndarray, ...]:
     return det.xy_px[k], det.z[k], det.world_m[k], det.visibility[k], det.presence[k]
 
 
+class _Rows:
+    """One person's landmark arrays over every frame, filled row by row (preallocated: memory stays flat)."""
+
+    def __init__(self, n_frames: int) -> None:
+        self.arrays = {k: v[:, 0] for k, v in empty_arrays(n_frames, 1).items()}
+        self.found = np.zeros(n_frames, bool)
+
+    def __setitem__(self, row: int, values: tuple[np.ndarray, ...]) -> None:
+        for name, value in zip(_FIELDS, values, strict=True):
+            self.arrays[name][row] = value
+        self.found[row] = True
+
+
 @dataclass
 class _Dense:
-    """What the dense pass found: row -> walker arrays; (row, col) -> another person's arrays."""
+    """What the dense pass found: the walker's rows; (row, col) -> another person's arrays."""
 
-    walker: dict[int, tuple[np.ndarray, ...]]
+    walker: _Rows
     others: dict[tuple[int, int], tuple[np.ndarray, ...]]
     cropped: int = 0
     whole: int = 0
@@ -288,7 +301,7 @@ def _dense_pass(
 ) -> _Dense:
     """Follow the walker (column ``col``) on every frame where a prediction exists."""
     wanted = np.isfinite(pred.values[:, col, 0])
-    out = _Dense({}, {})
+    out = _Dense(_Rows(len(wanted)), {})
     if not wanted.any():
         return out
     last = int(np.flatnonzero(wanted)[-1])
@@ -325,14 +338,14 @@ def _merge(sparse: PoseSequence, stride: int, times: np.ndarray, col: int, dense
     for name in _FIELDS:
         arrays[name][rows] = getattr(sparse, name)
         arrays[name][rows, col] = np.nan  # the walker's sparse rows are replaced by the dense pass's
-    for row, found in dense.walker.items():
-        for name, value in zip(_FIELDS, found, strict=True):
-            arrays[name][row, col] = value
-    missing = [k for k, r in enumerate(rows) if int(r) not in dense.walker]
+    found = dense.walker.found
+    for name in _FIELDS:
+        arrays[name][found, col] = dense.walker.arrays[name][found]
+    missing = ~found[rows]
     for name in _FIELDS:  # where the dense pass found nothing, the sparse frame's walker stays
         arrays[name][rows[missing], col] = getattr(sparse, name)[missing, col]
-    for (row, other), found in dense.others.items():
-        for name, value in zip(_FIELDS, found, strict=True):
+    for (row, other), person in dense.others.items():
+        for name, value in zip(_FIELDS, person, strict=True):
             arrays[name][row, other] = value
     return PoseSequence(
         time_s=np.asarray(times, dtype=np.float64),
@@ -380,7 +393,7 @@ def track_walker_locked(
         check_times(times)
     track = subject if subject is not None else select_walker(sparse, walker).track_id
     if track not in sparse.track_id:
-        return _merge(sparse, stride, times, 0, _Dense({}, {})) if sparse.n_people else sparse
+        return _merge(sparse, stride, times, 0, _Dense(_Rows(len(times)), {})) if sparse.n_people else sparse
     col = int(np.flatnonzero(sparse.track_id == track)[0])
     pred = _Prediction.of(sparse, times, reach=interval, max_gap=max(s.max_gap_s, 1.5 * interval))
     video = VideoSource(Path(path))
