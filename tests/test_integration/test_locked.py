@@ -12,6 +12,7 @@ import json
 import numpy as np
 import pytest
 
+import posture.cli
 from posture.gait.settings import GaitSettings
 from posture.pipeline.gait import GaitOptions, analyse_video
 from tests.conftest import SAMPLES
@@ -84,3 +85,25 @@ def test_locked_landmarks_lie_where_the_full_pass_put_them(both):
     dist = np.linalg.norm(a.xy_px - b.xy_px, axis=-1)  # (T, 33) pixels
     height = float(np.nanmedian(full.sequence.body_height_px()))
     assert np.nanmedian(dist) < 0.02 * height, f"{clip}: median {np.nanmedian(dist):.1f} px"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known weakness of the locked pass: on this composite it reports a right toe off (frame 123) "
+    "3.8 frames from the truth; the full pass keeps every event within 2 frames",
+)
+def test_two_people_walking_together_locked_gives_no_made_up_event(tmp_path, monkeypatch):
+    """As the full pass's test: a second walker overlaps the walker all along, so the locked pass runs the
+    whole picture there; the overlap is found and no event is made up."""
+    from tests.test_integration import test_gait_command as full_test
+
+    tracking: dict = {}
+
+    def locked_main(argv: list[str]) -> int:
+        code = posture.cli.main([*argv, "--inference", "locked"])
+        tracking.update(json.loads((tmp_path / "o" / "result.json").read_text())["provenance"]["tracking"])
+        return code
+
+    monkeypatch.setattr(full_test, "main", locked_main)
+    full_test.test_two_people_walking_together_give_no_made_up_event(tmp_path)
+    assert tracking["locked"]["whole_picture_frames"] > 0, tracking["locked"]
