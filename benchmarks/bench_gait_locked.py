@@ -74,14 +74,16 @@ def _mae_ms(errors: list[float]) -> str:
     return f"{1000 * float(np.mean(np.abs(errors))):.0f}" if errors else "-"
 
 
-def clips(extra: Path | None) -> list[tuple[str, Path, dict]]:
-    pairs = [ROOT / "samples" / "walk_side.mp4", ROOT / "samples" / "walk_front.mp4"]
+def clips(extra: Path | None, samples: bool = True) -> list[tuple[str, Path, dict]]:
+    """(name, video, truth) of the shipped walks (unless ``samples`` is False) and of the pairs in ``extra``."""
+    pairs = [ROOT / "samples" / "walk_side.mp4", ROOT / "samples" / "walk_front.mp4"] if samples else []
     if extra is not None:
-        pairs += sorted(p.with_suffix(".mp4") for p in extra.glob("*.truth.json"))
+        pairs += sorted(
+            p.with_name(p.name.replace(".truth.json", ".mp4")) for p in extra.glob("*.truth.json")
+        )
     out = []
     for video in pairs:
-        truth_path = video.with_suffix(".truth.json") if video.parent.name == "samples" else None
-        truth_path = truth_path or video.parent / f"{video.stem}.truth.json"
+        truth_path = video.with_name(f"{video.stem}.truth.json")
         if video.exists() and truth_path.exists():
             out.append((video.stem, video, json.loads(truth_path.read_text())))
     return out
@@ -91,10 +93,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "gait_locked.md")
     parser.add_argument("--clips", type=Path, help="a folder of rendered clips with truth files")
+    parser.add_argument("--no-samples", action="store_true", help="leave out the shipped walks")
     args = parser.parse_args()
     rows, totals = [], {m: {"hs": [], "to": [], "missed": 0, "extra": 0} for m in MODES}
     load = [os.getloadavg()[0]]
-    for name, video, truth in clips(args.clips):
+    for name, video, truth in clips(args.clips, not args.no_samples):
         for mode in MODES:
             r = run_clip(video, truth, mode)
             for key in ("hs", "to"):
