@@ -75,7 +75,7 @@ def _mae_ms(errors: list[float]) -> str:
 
 
 def clips(extra: Path | None, samples: bool = True) -> list[tuple[str, Path, dict]]:
-    """(name, video, truth) of the shipped walks (unless ``samples`` is False) and of the pairs in ``extra``."""
+    """(name, video, truth) of the shipped walks (unless ``samples`` is False) and the pairs in ``extra``."""
     pairs = [ROOT / "samples" / "walk_side.mp4", ROOT / "samples" / "walk_front.mp4"] if samples else []
     if extra is not None:
         pairs += sorted(
