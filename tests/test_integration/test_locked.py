@@ -41,7 +41,7 @@ def test_locked_and_full_passes_give_the_same_events(both):
     diff = np.abs(np.array([e[2] for e in a]) - np.array([e[2] for e in b]))
     # the crops' landmarks differ from the whole picture's by the model's jitter: on average the events
     # land within a frame of each other, none more than three apart (measured: walk_side's last left toe
-    # off 3 frames later, the truth in between; walk_front's events up to 2 apart, both passes 4-5 frames
+    # off 3 frames later, further from the truth; walk_front's events up to 2 apart, both passes 4-5 frames
     # from its truth)
     assert diff.mean() <= 1.0, f"{clip}: frame differences {diff.tolist()}"
     assert diff.max() <= 3, f"{clip}: frame differences {diff.tolist()}"
