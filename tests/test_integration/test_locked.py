@@ -8,6 +8,7 @@ gives must be the full pass's, frame for frame within the model's own jitter.
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -108,3 +109,15 @@ def test_two_people_walking_together_locked_gives_no_made_up_event(tmp_path, mon
     monkeypatch.setattr(full_test, "main", locked_main)
     full_test.test_two_people_walking_together_give_no_made_up_event(tmp_path)
     assert tracking["locked"]["whole_picture_frames"] > 0, tracking["locked"]
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs the ffmpeg tool to drop frames")
+def test_locked_pass_refuses_a_clip_with_frames_dropped_from_the_times_it_reads(
+    tmp_path, capsys, monkeypatch
+):
+    """The locked pass checks the frame times its sparse pass reads (no separate pass over the clip):
+    the same refusal, in the same one line, as the full pass."""
+    from tests.test_integration import test_gait_command as full_test
+
+    monkeypatch.setattr(full_test, "main", lambda argv: posture.cli.main([*argv, "--inference", "locked"]))
+    full_test.test_a_clip_with_every_third_frame_dropped_is_refused(tmp_path, capsys)
