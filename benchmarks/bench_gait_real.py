@@ -38,16 +38,24 @@ from posture.gait.result import GaitResult  # noqa: E402
 HS_TOL, TO_TOL = 2.0, 3.0
 
 
+#: ``--inference``: how the pose model is run (``posture gait --inference``).
+INFERENCE = {"mode": "full"}
+
+
 def track(path: Path, cache: Path | None) -> PoseSequence:
-    """The clip's tracked people, as ``posture gait`` finds them (cached by file name when asked)."""
+    """The clip's tracked people, as ``posture gait`` finds them (cached by file name and mode when asked)."""
+    from posture.gait.locked import track_walker_locked
     from posture.gait.recover import track_walker
     from posture.pose.bundle import resolve_model
     from posture.pose.landmarker import PoseOptions
 
-    stored = cache / f"{path.stem}.pose.pkl" if cache else None
+    mode = INFERENCE["mode"]
+    suffix = "" if mode == "full" else f".{mode}"
+    stored = cache / f"{path.stem}{suffix}.pose.pkl" if cache else None
     if stored and stored.exists():
         return pickle.loads(stored.read_bytes())
-    seq = track_walker(path, resolve_model(None), PoseOptions(max_people=3))
+    tracker = track_walker_locked if mode == "locked" else track_walker
+    seq = tracker(path, resolve_model(None), PoseOptions(max_people=3))
     if stored:
         stored.parent.mkdir(parents=True, exist_ok=True)
         stored.write_bytes(pickle.dumps(seq))
@@ -211,7 +219,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "gait_real.md")
     parser.add_argument("--cache", type=Path, help="keep the tracked pose sequences here between runs")
     parser.add_argument("--only", nargs="*", help="run these clips only")
+    parser.add_argument("--inference", choices=["full", "locked"], default="full", help="the model's run")
     args = parser.parse_args()
+    INFERENCE["mode"] = args.inference
     run(args.out, args.cache, args.only)
 
 

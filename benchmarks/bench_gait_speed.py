@@ -10,8 +10,12 @@ shipped side-view sample and on a longer clip made by looping it.
 Memory: peak resident memory of each ``posture gait`` process (``os.wait4``: that
 child's own peak) on a 10-second and a long clip made by looping the walking sample.
 
+Both passes of ``posture gait`` are timed (``--inference full`` and ``locked``), with wall and
+CPU time, against the bare 3-pose and 1-pose loops, alternating, with the 1-minute load
+average noted per row.
+
 Usage: python benchmarks/bench_gait_speed.py --out benchmarks/results/gait_speed.md
-       [--long-s 600] [--speed-s 60] [--repeat 3]
+       [--long-s 600] [--speed-s 60] [--repeat 3] [--no-real] [--no-memory]
 """
 
 from __future__ import annotations
@@ -57,8 +61,8 @@ def loop_clip(src: Path, seconds: float, out: Path) -> Path:
     return out
 
 
-def timed_process(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and the process's own peak resident memory (MB)."""
+def timed_process(cmd: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and the process's own peak resident memory (MB)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -67,11 +71,12 @@ def timed_process(cmd: list[str]) -> tuple[float, float]:
     err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024.0
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
 
 
-def gait_cmd(clip: Path, out: Path) -> list[str]:
-    return [sys.executable, "-m", "posture.cli", "gait", str(clip), "--out", str(out), "--no-progress"]
+def gait_cmd(clip: Path, out: Path, inference: str = "locked") -> list[str]:
+    cmd = [sys.executable, "-m", "posture.cli", "gait", str(clip), "--out", str(out), "--no-progress"]
+    return cmd + ["--inference", inference]
 
 
 def bare_cmd(clip: Path, threads: int | None, num_poses: int = NUM_POSES) -> list[str]:
@@ -87,20 +92,39 @@ def frame_count(clip: Path) -> int:
     return n
 
 
+RUNS = ("bare3", "bare1", "full", "locked")
+
+
 def speed_row(name: str, clip: Path, work: Path, repeat: int, threads: int) -> str:
-    """One table row: medians of the bare 3-pose loop (MediaPipe's threads, then posture's), the bare
-    1-pose loop (posture's threads) and posture gait, run alternately."""
-    runs: dict[str, list[float]] = {"bare": [], "bare_threads": [], "bare_one": [], "gait": []}
+    """One table row: medians of the bare 3-pose and 1-pose loops (posture's threads) and of
+    ``posture gait`` with the full and the locked pass, run alternately; wall and CPU seconds."""
+    wall: dict[str, list[float]] = {k: [] for k in RUNS}
+    cpu: dict[str, list[float]] = {k: [] for k in RUNS}
+    loads = [os.getloadavg()[0]]
     for k in range(repeat):
-        runs["bare"].append(timed_process(bare_cmd(clip, None))[0])
-        runs["bare_threads"].append(timed_process(bare_cmd(clip, threads))[0])
-        runs["bare_one"].append(timed_process(bare_cmd(clip, threads, 1))[0])
-        runs["gait"].append(timed_process(gait_cmd(clip, work / f"speed-{clip.stem}-{k}"))[0])
-        print(name, k + 1, {key: f"{v[-1]:.2f}" for key, v in runs.items()}, flush=True)
-    bare, bare_t, bare_one, gait = (statistics.median(v) for v in runs.values())
+        cmds = {
+            "bare3": bare_cmd(clip, threads),
+            "bare1": bare_cmd(clip, threads, 1),
+            "full": gait_cmd(clip, work / f"speed-{clip.stem}-full-{k}", "full"),
+            "locked": gait_cmd(clip, work / f"speed-{clip.stem}-locked-{k}", "locked"),
+        }
+        for key, cmd in cmds.items():
+            w, c, _ = timed_process(cmd)
+            wall[key].append(w)
+            cpu[key].append(c)
+        loads.append(os.getloadavg()[0])
+        print(
+            name, k + 1, {key: f"{v[-1]:.2f}" for key, v in wall.items()}, f"load {loads[-1]:.2f}", flush=True
+        )
+    w = {key: statistics.median(v) for key, v in wall.items()}
+    c = {key: statistics.median(v) for key, v in cpu.items()}
     return (
-        f"| {name} | {frame_count(clip)} | {bare:.2f} | {bare_t:.2f} | {bare_one:.2f} | {gait:.2f} | "
-        f"**{gait / bare:.2f}** | {gait / bare_t:.2f} | {gait / bare_one:.2f} |"
+        f"| {name} | {frame_count(clip)} | {min(loads):.1f}-{max(loads):.1f} | "
+        f"{w['bare3']:.2f} / {c['bare3']:.2f} | {w['bare1']:.2f} / {c['bare1']:.2f} | "
+        f"{w['full']:.2f} / {c['full']:.2f} | {w['locked']:.2f} / {c['locked']:.2f} | "
+        f"{w['full'] / w['bare3']:.2f} / {c['full'] / c['bare3']:.2f} | "
+        f"**{w['locked'] / w['bare3']:.2f}** / {c['locked'] / c['bare3']:.2f} | "
+        f"**{w['locked'] / w['bare1']:.2f}** / {c['locked'] / c['bare1']:.2f} |"
     )
 
 
@@ -120,9 +144,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "gait_speed.md")
     parser.add_argument("--long-s", type=float, default=600.0, help="length of the long memory clip (s)")
-    parser.add_argument("--speed-s", type=float, default=60.0, help="length of the long speed clip (s)")
+    parser.add_argument("--speed-s", type=float, default=60.0, help="long speed clip (s; 0: none)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-real", action="store_true", help="skip the real multi-person clip")
+    parser.add_argument("--no-memory", action="store_true", help="skip the 10 s / long memory runs")
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
@@ -132,13 +157,14 @@ def main() -> None:
         real = None if args.no_real else real_clip()
         if real is not None:
             rows.append(speed_row(f"`{REAL_CLIP}` (real, 3 people)", real, work, args.repeat, threads))
-        minute = loop_clip(CLIP, args.speed_s, work / f"loop{args.speed_s:.0f}.mp4")
-        name = f"`{CLIP.name}` looped to {args.speed_s:.0f} s"
-        rows.append(speed_row(name, minute, work, args.repeat, threads))
+        if args.speed_s > 0:
+            minute = loop_clip(CLIP, args.speed_s, work / f"loop{args.speed_s:.0f}.mp4")
+            name = f"`{CLIP.name}` looped to {args.speed_s:.0f} s"
+            rows.append(speed_row(name, minute, work, args.repeat, threads))
         memory = []
-        for seconds in (10.0, args.long_s):
+        for seconds in () if args.no_memory else (10.0, args.long_s):
             clip = loop_clip(CLIP, seconds, work / f"mem{seconds:.0f}.mp4")
-            wall, peak = timed_process(gait_cmd(clip, work / f"mem-{seconds:.0f}"))
+            wall, _, peak = timed_process(gait_cmd(clip, work / f"mem-{seconds:.0f}"))
             memory.append(f"| {seconds:.0f} s ({frame_count(clip)} frames) | {wall:.1f} | {peak:.0f} |")
             print(memory[-1], flush=True)
             clip.unlink()
@@ -150,20 +176,21 @@ def main() -> None:
         f"1-minute load average {load_before:.2f} before and {load_after:.2f} after. Each figure is a "
         f"whole process (start-up included), median of {args.repeat} alternating runs.",
         "",
-        f"| clip | frames | bare loop (s) | bare loop, {threads} model threads (s) | bare 1-pose loop, "
-        f"{threads} threads (s) | `posture gait` (s) | ratio to the bare loop | ratio to the bare loop "
-        "with the same threads | ratio to the bare 1-pose loop |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "Wall / CPU seconds (CPU: user + system of the process). Ratios: `posture gait` over the bare loop.",
+        "",
+        "| clip | frames | load | bare 3-pose loop (s) | bare 1-pose loop (s) | "
+        "`posture gait --inference full` (s) | `posture gait --inference locked` (s) | "
+        "full / bare 3-pose | locked / bare 3-pose | locked / bare 1-pose |",
+        "|---|---|---|---|---|---|---|---|---|---|",
         *rows,
         "",
-        "The bare loop (`benchmarks/bare_loop.py`) decodes each frame and runs the pose landmarker "
-        f"(VIDEO mode, {NUM_POSES} poses, as `posture gait` asks for), nothing else, with MediaPipe's own "
-        f"settings (one inference thread on Linux) and then with the {threads} inference threads `posture` "
-        "gives the model on this machine; the 1-pose loop asks for one person only (what a subject-locked "
-        "pass would pay for the model). `posture gait` also decodes ahead on a second thread, tracks "
-        "people, chooses the subject, analyses the walk, decodes the clip a second time (BGR, as OpenCV "
-        "decodes it) to draw and "
-        "encode `overlay.mp4`, and writes the plots, `result.json`, `steps.csv` and `report.html`.",
+        "The bare loops (`benchmarks/bare_loop.py`) decode each frame and run the pose landmarker "
+        "(VIDEO mode, 3 poses as the full pass asks for, or 1), nothing else, with the "
+        f"{threads} inference threads `posture` gives the model on this machine. `posture gait` also "
+        "tracks people, chooses the subject, analyses the walk, decodes the clip a second time to draw "
+        "and encode `overlay.mp4`, and writes the plots, `result.json`, `steps.csv` and `report.html`; "
+        "the locked pass runs the 3-pose model on every 5th frame and the 1-pose landmarker on a crop "
+        "around the walker on the others.",
         "",
         "Peak resident memory of `posture gait` (the process's own peak, Python and MediaPipe included):",
         "",

@@ -100,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     ga.add_argument("--out", type=Path, help="output folder (default: out/gait/<video name>)")
     ga.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     ga.add_argument(
+        "--inference",
+        choices=["locked", "full"],
+        help="locked: find the people on a few frames a second, then follow the walker alone on a crop "
+        "(faster); full: every person on every frame (default: the settings' value)",
+    )
+    ga.add_argument(
         "--export", choices=["trc"], help="also write markers.trc and angles.mot for OpenSim (side views)"
     )
     _history_options(ga)
@@ -229,7 +235,9 @@ def _gait_settings(args: argparse.Namespace) -> GaitSettings:
     """The walking check's settings from ``--config``, else the defaults."""
     from posture.gait.settings import GaitSettings
 
-    return getattr(args, "gait_settings", None) or GaitSettings()
+    settings = getattr(args, "gait_settings", None) or GaitSettings()
+    inference = getattr(args, "inference", None)
+    return dataclasses.replace(settings, inference=inference) if inference else settings
 
 
 def _client_name(client: str | None) -> str | None:

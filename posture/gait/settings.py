@@ -24,6 +24,7 @@ from posture.gait.adequacy import FootageSettings
 from posture.gait.contacts import ContactSettings
 from posture.gait.crowding import CrowdingSettings
 from posture.gait.events import CycleLimits
+from posture.gait.locked import INFERENCE_MODES, LockedSettings
 from posture.gait.recover import RecoverSettings
 from posture.gait.walker import WalkerSettings
 
@@ -77,6 +78,10 @@ class GaitSettings:
 
     walker: WalkerSettings = field(default_factory=WalkerSettings)
     recover: RecoverSettings = field(default_factory=RecoverSettings)
+    #: How the pose model is run: ``locked`` (the people on a few frames a second, then the walker alone
+    #: on a crop: :mod:`posture.gait.locked`) or ``full`` (every person on every frame).
+    inference: str = "full"
+    locked: LockedSettings = field(default_factory=LockedSettings)
     footage: FootageSettings = field(default_factory=FootageSettings)
     conditioning: ConditioningSettings = field(default_factory=ConditioningSettings)
     segments: SegmentSettings = field(default_factory=SegmentSettings)
@@ -92,6 +97,8 @@ class GaitSettings:
     flat_band_deg: float = fs.FLAT_BAND_DEG
 
     def __post_init__(self) -> None:
+        if self.inference not in INFERENCE_MODES:
+            raise ValueError(f"inference must be one of {', '.join(INFERENCE_MODES)}, not {self.inference!r}")
         if self.side_method not in ("contact", "velocity"):
             raise ValueError(f"side_method must be 'contact' or 'velocity', not {self.side_method!r}")
 

@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from posture import __version__
 from posture.core.measure import Measure
 from posture.core.result import SCHEMA_VERSION
@@ -19,6 +21,7 @@ from posture.data.sequence import PoseSequence
 from posture.errors import InputError
 from posture.findings import Finding, Knowledge, Recommendation, evaluate, load_knowledge, recommend
 from posture.gait.check import VIEWS, analyse_gait
+from posture.gait.locked import track_walker_locked
 from posture.gait.recover import track_walker
 from posture.gait.result import GaitResult
 from posture.gait.settings import GaitSettings
@@ -75,17 +78,39 @@ class GaitAnalysis:
 
 
 def _track(opts: GaitOptions) -> PoseSequence:
-    """Every person's landmarks over the clip (refuses still images)."""
+    """Every person's landmarks over the clip (refuses still images, and timing that cannot time a walk).
+
+    The full pass reads every frame's time first; the locked pass learns them in its
+    sparse pass and checks them there, before its dense pass.
+    """
     model = resolve_model(opts.model)
     source = open_source(opts.input)
     try:
         if source.info.kind != "video":
             raise InputError("gait analysis needs a video, not a still image", opts.input)
-        check_frame_timing(frame_timing(frame_times(opts.input), source.info.fps), opts.input)
+        fps = source.info.fps
     finally:
         source.close()
+
+    def check(times: np.ndarray) -> None:
+        check_frame_timing(frame_timing(times, fps), opts.input)
+
     options = PoseOptions(max_people=opts.max_people)
     s = opts.settings
+    if s.inference == "locked":
+        return track_walker_locked(
+            opts.input,
+            model,
+            options,
+            opts.subject,
+            opts.progress,
+            opts.on_frame,
+            s.walker,
+            s.recover,
+            s.locked,
+            check_times=check,
+        )
+    check(frame_times(opts.input))
     return track_walker(
         opts.input, model, options, opts.subject, opts.progress, opts.on_frame, s.walker, s.recover
     )
@@ -164,7 +189,7 @@ def _document(
             "settings": {"view": opts.view, "subject": opts.subject, "height_cm": opts.height_cm},
             "tracking": {
                 key: seq.provenance.settings[key]
-                for key in ("stitched_tracks", "walker_recovered")
+                for key in ("stitched_tracks", "walker_recovered", "locked")
                 if key in seq.provenance.settings
             },
         },

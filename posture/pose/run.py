@@ -87,12 +87,16 @@ def track_source(
     options: PoseOptions,
     progress: bool = False,
     on_frame: FrameHook | None = None,
+    tracker: Tracker | None = None,
 ) -> PoseSequence:
-    """Detect and track people in every frame of an open ``source`` (see :func:`load_pose`)."""
+    """Detect and track people in every frame of an open ``source`` (see :func:`load_pose`).
+
+    ``tracker``: the tracker to use (default: a new :class:`~posture.data.tracking.Tracker`).
+    """
     builder = SequenceBuilder()
     video = source.info.kind != "image"
     bar = _progress(source.info.n_frames, progress and video, Path(source.info.name).name)
-    tracker = Tracker()
+    tracker = tracker or Tracker()
     with PoseEstimator(model, options, video=video) as estimator:
         for tracked in iter_tracked(source, estimator, tracker):
             builder.add(tracked)

@@ -9,7 +9,7 @@ variable frame rate), and rotation metadata is applied so frames are upright.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -154,6 +154,19 @@ class VideoSource:
         """
         return self._read_ahead(bgr for _, _, bgr in self._decode_bgr())
 
+    def iter_selected(self, keep: Callable[[int], bool]) -> Iterator[tuple[int, float, np.ndarray | None]]:
+        """Every frame's ``(index, time_s, rgb)``, the pixels (upright RGB) only where ``keep(index)``.
+
+        The other frames are only grabbed (decoded, no colour conversion): a pass that
+        looks at some frames still learns every frame's time. Decoded ahead like
+        :meth:`__iter__`.
+        """
+        return self._read_ahead(self._decode_selected(keep))
+
+    def _decode_selected(self, keep: Callable[[int], bool]) -> Iterator[tuple[int, float, np.ndarray | None]]:
+        for index, t, bgr in self._decode_bgr(keep):
+            yield index, t, None if bgr is None else cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
     def _read_ahead(self, frames: Iterator[_T]) -> Iterator[_T]:
         if self.is_camera:  # a camera's frames are timed as they are read: no reading ahead
             yield from frames
@@ -166,14 +179,19 @@ class VideoSource:
         for index, t, bgr in self._decode_bgr():
             yield Frame(index, t, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
 
-    def _decode_bgr(self) -> Iterator[tuple[int, float, np.ndarray]]:
+    def _decode_bgr(self, keep: Callable[[int], bool] | None = None) -> Iterator[tuple[int, float, Any]]:
+        """``(index, time_s, bgr)`` of every frame; ``bgr`` is None where ``keep`` says no (only grabbed)."""
         fps = self.info.fps or 30.0
         last: float | None = None
         start = time.monotonic()
         index = 0
         while self.max_frames is None or index < self.max_frames:
-            ok, bgr = self.cap.read()
-            if not ok or bgr is None:
+            if keep is None or keep(index):
+                ok, bgr = self.cap.read()
+                ok = ok and bgr is not None
+            else:
+                ok, bgr = self.cap.grab(), None
+            if not ok:
                 break
             if self.is_camera:
                 t = time.monotonic() - start
