@@ -22,10 +22,17 @@ class PdfError(PostureError):
 
 
 def _engine():
+    from PIL import ImageFile
+
+    truncated = ImageFile.LOAD_TRUNCATED_IMAGES
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: the Pango library is missing
         raise PdfError(f"cannot write a PDF: WeasyPrint is not usable here ({exc})") from exc
+    finally:
+        # WeasyPrint's import tells Pillow to accept truncated images, for the whole process; a
+        # damaged picture must still be refused by the checks that run after a PDF was written.
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
     for name in ("weasyprint", "fontTools"):
         logging.getLogger(name).setLevel(logging.ERROR)
     return weasyprint

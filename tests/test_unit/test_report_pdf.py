@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import numpy as np
 import pypdf
 import pytest
 
@@ -47,3 +48,18 @@ def test_a_missing_engine_is_one_clear_error_and_no_file(tmp_path, monkeypatch):
     with pytest.raises(PdfError, match="cannot write a PDF: WeasyPrint is not usable here"):
         write_pdf(_printed("a4", []), tmp_path / "r.pdf")
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_writing_a_pdf_leaves_damaged_pictures_refused(tmp_path):
+    from PIL import Image
+
+    from posture.errors import InputError
+    from posture.sources.image import read_image
+
+    write_pdf(_printed("a4", []), tmp_path / "r.pdf")  # WeasyPrint's import flips a Pillow-wide switch
+    cut = tmp_path / "cut.jpg"
+    ramp = np.tile(np.linspace(0, 255, 400, dtype=np.uint8), (300, 1))
+    Image.fromarray(np.dstack([ramp, ramp[::-1], ramp])).save(cut, quality=90)
+    cut.write_bytes(cut.read_bytes()[:1500])
+    with pytest.raises(InputError, match="damaged or truncated"):
+        read_image(cut)
