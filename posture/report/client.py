@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from posture.core.measure import Measure
 from posture.core.names import plain_name
 from posture.findings.types import Knowledge, Trigger
-from posture.findings.units import format_number, format_quantity, format_uncertainty, side_phrase, unit_label
+from posture.findings.units import format_number, format_quantity, side_phrase, unit_label
+from posture.report.render import measure_value
 
 __all__ = ["KeyRow", "screened_rows"]
 
@@ -97,9 +98,5 @@ def screened_rows(measures: Iterable[Measure], knowledge: Knowledge) -> list[Key
         judged = limits.get(m.name)
         if not judged or not m.known or judged[0][1].unit != m.unit or _better_known(m, known):
             continue
-        value = (
-            side_phrase(m)
-            or f"{format_quantity(m.value, m.unit)} {format_uncertainty(m.uncertainty, m.unit)}"
-        )
-        rows.append(KeyRow(plain_name(m), value, None, _typical(judged)))
+        rows.append(KeyRow(plain_name(m), side_phrase(m) or measure_value(m), None, _typical(judged)))
     return rows

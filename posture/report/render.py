@@ -9,7 +9,6 @@ template uses that its caller did not give is an error, not an empty string.
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -20,7 +19,7 @@ from posture.core.measure import Measure
 from posture.core.names import plain_name
 from posture.findings.units import format_quantity, format_uncertainty
 
-__all__ = ["PAPER_SIZES", "environment", "render_page", "stylesheet", "when_text"]
+__all__ = ["PAPER_SIZES", "environment", "measure_value", "render_page", "stylesheet", "when_text"]
 
 #: Paper sizes a printed report (``--pdf``) is laid out for: CSS ``@page`` sizes.
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -36,15 +35,11 @@ def when_text(moment: datetime) -> str:
     return f"{moment.day} {moment:%B %Y, %H:%M}"
 
 
-def _measure_value(m: Measure) -> str:
+def measure_value(m: Measure) -> str:
     """``61.2% ±0.5%``, or ``not measured``."""
     if not m.known:
         return "not measured"
     return f"{format_quantity(m.value, m.unit)} {format_uncertainty(m.uncertainty, m.unit)}"
-
-
-def _finite(value: Any) -> bool:
-    return isinstance(value, int | float) and math.isfinite(value)
 
 
 @cache
@@ -62,10 +57,9 @@ def environment() -> jinja2.Environment:
         quantity=format_quantity,
         uncertainty=format_uncertainty,
         plain_name=plain_name,
-        measure_value=_measure_value,
+        measure_value=measure_value,
         when=when_text,
     )
-    env.tests["finite"] = _finite
     env.globals["taken_from"] = TAKEN_FROM
     return env
 
