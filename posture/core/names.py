@@ -58,3 +58,19 @@ def plain_name(m: Measure) -> str:
     """``Knee alignment, left``: the measure's plain name with its side; its key when it has none."""
     base = PLAIN.get(m.quantity, m.name)
     return f"{base}, {m.side}" if m.side is not None else base
+
+
+#: The same quantity in several units, best first: where several are known only the first is shown
+#: (millimetres over a share of the hip width over image pixels), so each measure has one row.
+VARIANTS = (
+    ("hip_height_diff_mm", "hip_height_diff_pct_hip_width", "hip_height_diff_px"),
+    ("lateral_pelvic_shift_mm", "lateral_pelvic_shift_pct_hip_width", "lateral_pelvic_shift_px"),
+)
+
+
+def best_variant(name: str, available: set[str]) -> str | None:
+    """The best-unit variant of ``name`` among ``available`` (``name`` itself when it has none)."""
+    for variants in VARIANTS:
+        if name in variants:
+            return next((v for v in variants if v in available), None)
+    return name if name in available else None

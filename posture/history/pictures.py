@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from posture.core.names import best_variant
 from posture.history.compare import Change, Series, judge
 from posture.history.db import Session
-from posture.history.words import best_variant, day_text
+from posture.history.words import day_text
 from posture.pipeline.photo_files import ANNOTATED
 
 #: The hip measures said in words beside the pictures (the height difference in its best unit).

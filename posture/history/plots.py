@@ -22,14 +22,13 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from posture.core.names import PLAIN
+from posture.core.names import PLAIN, best_variant
 from posture.findings.types import Knowledge
 from posture.gait import summary
 from posture.history.compare import Series
-from posture.history.words import best_variant
 
 #: Measures plotted as trends, in this order (every measure is in the table). A measure with
-#: other-unit variants is plotted in the best unit stored (:data:`posture.history.words.VARIANTS`).
+#: other-unit variants is plotted in the best unit stored (:data:`posture.core.names.VARIANTS`).
 HEADLINE = {
     "photo": (
         "pelvic_obliquity_deg", "hip_height_diff_mm", "shoulder_tilt_deg", "lateral_pelvic_shift_mm",

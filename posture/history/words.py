@@ -5,16 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from posture.core.names import PLAIN
+from posture.core.names import PLAIN, VARIANTS
 from posture.history.compare import Change, Series
 from posture.standing.mirror import MIRRORING, Mirroring
-
-#: The same quantity in several units, best first: only the first one stored is shown (millimetres
-#: over a share of the hip width over image pixels), so each measure has one row and one plot.
-VARIANTS = (
-    ("hip_height_diff_mm", "hip_height_diff_pct_hip_width", "hip_height_diff_px"),
-    ("lateral_pelvic_shift_mm", "lateral_pelvic_shift_pct_hip_width", "lateral_pelvic_shift_px"),
-)
 
 
 def one_row_per_measure(changes: Sequence[Change]) -> list[Change]:
@@ -26,14 +19,6 @@ def one_row_per_measure(changes: Sequence[Change]) -> list[Change]:
             have = [v for v in variants if (v, side) in present]
             dropped |= {(v, side) for v in have[1:]}
     return [c for c in changes if (c.series.name, c.series.side) not in dropped]
-
-
-def best_variant(name: str, available: set[str]) -> str | None:
-    """The best-unit variant of ``name`` among ``available`` (``name`` itself when it has none)."""
-    for variants in VARIANTS:
-        if name in variants:
-            return next((v for v in variants if v in available), None)
-    return name if name in available else None
 
 
 def plain_series(series: Series) -> str:

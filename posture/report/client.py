@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from posture.core.measure import Measure
-from posture.core.names import plain_name
+from posture.core.names import best_variant, plain_name
 from posture.findings.types import Knowledge, Trigger
 from posture.findings.units import format_number, format_quantity, side_phrase, unit_label
 from posture.report.render import measure_value
@@ -73,20 +73,6 @@ def _typical(judged: list[tuple[str, Trigger]]) -> str | None:
     return None
 
 
-#: Suffixes of one quantity in several units, best first: a row in a better unit that is known
-#: replaces the others (a hip height difference in millimetres, else as a share of hip width).
-UNIT_VARIANTS = ("_mm", "_pct_hip_width", "_px")
-
-
-def _better_known(m: Measure, known: set[str]) -> bool:
-    """True when ``m`` is one unit variant of a quantity that is known in a better unit."""
-    for rank, suffix in enumerate(UNIT_VARIANTS):
-        if m.name.endswith(suffix):
-            stem = m.name.removesuffix(suffix)
-            return any(stem + better in known for better in UNIT_VARIANTS[:rank])
-    return False
-
-
 def screened_rows(measures: Iterable[Measure], knowledge: Knowledge) -> list[KeyRow]:
     """A row for every measured value a screening rule judges, in the order of ``measures``
     (a quantity known in millimetres is shown in them alone)."""
@@ -96,7 +82,7 @@ def screened_rows(measures: Iterable[Measure], knowledge: Knowledge) -> list[Key
     rows = []
     for m in measures:
         judged = limits.get(m.name)
-        if not judged or not m.known or judged[0][1].unit != m.unit or _better_known(m, known):
+        if not judged or not m.known or judged[0][1].unit != m.unit or best_variant(m.name, known) != m.name:
             continue
         rows.append(KeyRow(plain_name(m), side_phrase(m) or measure_value(m), None, _typical(judged)))
     return rows
