@@ -41,6 +41,8 @@ __all__ = [
     "evaluate_rule",
     "index_measures",
     "load_knowledge",
+    "NoFinding",
+    "no_finding_range",
     "recommend",
     "render_text",
 ]
@@ -266,3 +268,44 @@ def recommend(findings: Sequence[Finding], knowledge: Knowledge) -> list[Recomme
         )
         for i, eid in enumerate(ordered, start=1)
     ]
+
+
+@dataclass(frozen=True)
+class NoFinding:
+    """The values of a measure at which no rule of the knowledge base starts a finding (below every
+    mildest band); ``None`` = open on that side. ``reference`` is the value the distance rules
+    (``positive``, ``negative``, ``absolute``) measure from, when they share one."""
+
+    low: float | None
+    high: float | None
+    reference: float | None = None
+
+
+def no_finding_range(knowledge: Knowledge, quantity: str, side: str | None, unit: str) -> NoFinding | None:
+    """Where ``quantity`` (without its side; ``side`` for per-side rules) in ``unit`` gives no finding;
+    ``None`` when no rule judges it in that unit."""
+    low: float | None = None
+    high: float | None = None
+    references = set()
+    for rule in knowledge.findings:
+        for trigger in rule.triggers:
+            if (
+                trigger.measure.replace("_{side}", "") != quantity
+                or trigger.unit != unit
+                or not trigger.bands
+            ):
+                continue
+            if "{side}" not in trigger.measure and side is not None:
+                continue
+            mild, ref = trigger.bands[0].threshold, trigger.reference
+            top, bottom = {
+                "positive": (ref + mild, None), "negative": (None, ref - mild),
+                "absolute": (ref + mild, ref - mild), "above": (mild, None), "below": (None, mild),
+            }[rule.direction]  # fmt: skip
+            if rule.direction in ("positive", "negative", "absolute"):
+                references.add(ref)
+            high = top if top is not None and (high is None or top < high) else high
+            low = bottom if bottom is not None and (low is None or bottom > low) else low
+    if low is None and high is None:
+        return None
+    return NoFinding(low, high, references.pop() if len(references) == 1 else None)

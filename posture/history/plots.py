@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from posture.core.names import PLAIN, best_variant
+from posture.findings.engine import no_finding_range
 from posture.findings.types import Knowledge
 from posture.gait import summary
 from posture.history.compare import Series
@@ -65,24 +66,8 @@ def typical_range(name: str) -> Range | None:
 
 def screening_range(knowledge: Knowledge, name: str, side: str | None, unit: str) -> Range | None:
     """The values at which no finding of the knowledge base starts (below every mildest band)."""
-    low: float | None = None
-    high: float | None = None
-    for rule in knowledge.findings:
-        for trigger in rule.triggers:
-            if trigger.measure.replace("_{side}", "") != name or trigger.unit != unit or not trigger.bands:
-                continue
-            if "{side}" not in trigger.measure and side is not None:
-                continue
-            mild, ref = trigger.bands[0].threshold, trigger.reference
-            top, bottom = {
-                "positive": (ref + mild, None), "negative": (None, ref - mild),
-                "absolute": (ref + mild, ref - mild), "above": (mild, None), "below": (None, mild),
-            }[rule.direction]  # fmt: skip
-            high = top if top is not None and (high is None or top < high) else high
-            low = bottom if bottom is not None and (low is None or bottom > low) else low
-    if low is None and high is None:
-        return None
-    return Range(low, high, "no screening finding")
+    found = no_finding_range(knowledge, name, side, unit)
+    return None if found is None else Range(found.low, found.high, "no screening finding")
 
 
 def reference_range(name: str, side: str | None, unit: str, knowledge: Knowledge | None) -> Range | None:
