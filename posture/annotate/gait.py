@@ -48,6 +48,7 @@ def draw_gait_frame(
     put_text(bgr, f"steps: {steps}", (10, int(75 * scale) + 10), scale)
     if subject_xy is None:
         return bgr
+    shown = 0  # labels already drawn: a later one goes above them (both feet's events can be on screen)
     for mark in marks:
         age = time_s - mark.time_s
         if not 0 <= age <= MARK_S:
@@ -60,5 +61,6 @@ def draw_gait_frame(
         radius = int(4 * line_width(bgr) * (1.5 - age / MARK_S))
         cv2.circle(bgr, centre, radius, colour, line_width(bgr), cv2.LINE_AA)
         label = f"{mark.side[0].upper()} {_LABEL[mark.kind]}"
-        put_text(bgr, label, (centre[0] + radius, centre[1] - radius), scale)
+        put_text(bgr, label, (centre[0] + radius, centre[1] - radius - shown * int(32 * scale)), scale)
+        shown += 1
     return bgr

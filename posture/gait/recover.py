@@ -30,7 +30,7 @@ from posture.gait.walker import WalkerSettings, select_walker
 from posture.pose.bundle import ModelInfo
 from posture.pose.landmarker import PoseEstimator, PoseOptions
 from posture.pose.run import FrameHook, track_source
-from posture.sources.video import open_source
+from posture.sources.video import VideoSource, open_source
 
 
 @dataclass(frozen=True)
@@ -193,16 +193,23 @@ def _look(
     found: dict[int, tuple] = {}
     kept: dict[int, tuple[np.ndarray, np.ndarray] | None] = {}
     video = open_source(source)
+    last = max(by_frame)
+    # Only the wanted frames are turned into pixels; the rest are only grabbed (about a third of
+    # the cost of a frame read and converted).
+    frames = (
+        video.iter_selected(lambda i: i in by_frame)
+        if isinstance(video, VideoSource)
+        else ((f.index, f.time_s, f.rgb) for f in video)
+    )
     try:
         with PoseEstimator(model, PoseOptions(max_people=1), video=False) as estimator:
-            last = max(by_frame)
-            for frame in video:
-                if frame.index > last:
+            for index, _, rgb in frames:
+                if index > last:
                     break
-                want = by_frame.get(frame.index)
-                if want is None:
+                want = by_frame.get(index)
+                if want is None or rgb is None:
                     continue
-                crop = _cut(want, frame.rgb, s)
+                crop = _cut(want, rgb, s)
                 if want.row in outer:
                     kept[want.row] = crop
                 elif (hit := _match(want, crop, estimator, s)) is not None:

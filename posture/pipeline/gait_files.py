@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -170,6 +171,43 @@ def _plots(
     return (feet_caption, cv2.imread(str(feet_path))), (steps_caption, cv2.imread(str(steps_path)))
 
 
+#: The overlay's longer side at most (px): a 1280x720 video plays smoothly in a report and encodes in a
+#: third of the time of a 1768x994 one (libx264 veryfast; benchmarks/results/gait_speed.md).
+OVERLAY_MAX_SIDE = 1280
+
+
+def overlay_size(image_size: tuple[int, int]) -> tuple[tuple[int, int], float]:
+    """The overlay's (width, height) for a clip's frame size, and the factor from clip to overlay pixels."""
+    width, height = image_size
+    factor = min(1.0, OVERLAY_MAX_SIDE / max(width, height))
+    if factor == 1.0:
+        return (width, height), 1.0
+    return (max(2, round(width * factor)), max(2, round(height * factor))), factor
+
+
+#: Another person not seen in a frame is drawn where they were last seen up to this long before (s):
+#: the subject-locked pass sees them only a few frames a second, and they would blink.
+HOLD_S = 0.25
+
+
+def shown_rows(
+    seq: PoseSequence, subject_col: int, hold_s: float = HOLD_S
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Frame by frame, the columns of the people to draw and the row each is drawn from.
+
+    The subject only where seen; anyone else where seen, or from their last sighting
+    at most ``hold_s`` earlier.
+    """
+    seen = seq.seen
+    last = np.full(seq.n_people, -1)
+    for t in range(seq.n_frames):
+        last[seen[t]] = t
+        held = (last >= 0) & (seq.time_s[t] - seq.time_s[np.maximum(last, 0)] <= hold_s)
+        held[subject_col] = seen[t, subject_col]
+        people = np.flatnonzero(held)
+        yield people, last[people]
+
+
 def write_overlay(source_path: str, seq: PoseSequence, result: GaitResult, out: Path, progress: bool) -> Path:
     """Second pass over the video: skeletons, the subject highlighted, events marked as they happen.
 
@@ -185,17 +223,18 @@ def write_overlay(source_path: str, seq: PoseSequence, result: GaitResult, out: 
     col = seq.column(subject)
     marks = marks_from_events([e.to_dict() for e in result.events])
     seen = seq.seen
+    shown = shown_rows(seq, col)
     source = VideoSource(Path(source_path))
-    writer = VideoWriter(out, seq.fps or 30.0, seq.image_size, codec="h264")
+    size, factor = overlay_size(seq.image_size)
+    writer = VideoWriter(out, seq.fps or 30.0, size, codec="h264")
     try:
         bar = tqdm(total=seq.n_frames, disable=not progress, unit="frame", desc="overlay", leave=False)
-        for t, bgr in enumerate(source.iter_bgr()):
-            if t >= seq.n_frames:
-                break
-            people = np.flatnonzero(seen[t])
-            subject_xy = seq.xy_px[t, col] if seen[t, col] else None
+        for t, ((people, rows), bgr) in enumerate(zip(shown, source.iter_bgr(), strict=False)):
+            if factor != 1.0:
+                bgr = cv2.resize(bgr, size, interpolation=cv2.INTER_LINEAR)  # INTER_AREA: 15 ms a frame
+            subject_xy = seq.xy_px[t, col] * factor if seen[t, col] else None
             draw_gait_frame(
-                bgr, seq.xy_px[t, people], seq.track_id[people].tolist(), subject, subject_xy,
+                bgr, seq.xy_px[rows, people] * factor, seq.track_id[people].tolist(), subject, subject_xy,
                 float(seq.time_s[t]), int(seq.frame_index[t]), marks,
             )  # fmt: skip
             writer.write(bgr)
