@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from posture.gait.locked import CROP_HEIGHT, LockedSettings, crop_warp, interpolate, sparse_stride
+from posture.gait.locked import (
+    CROP_HEIGHT,
+    LockedSettings,
+    crop_warp,
+    crowded_share,
+    interpolate,
+    sparse_stride,
+)
+from tests.conftest import make_sequence, stencil_person
 
 
 def test_interpolate_is_linear_between_samples_and_extrapolates_only_within_reach():
@@ -38,3 +46,16 @@ def test_crop_warp_puts_the_torso_at_the_same_place_of_a_crop_of_fixed_size():
 @pytest.mark.parametrize(("fps", "stride"), [(30.0, 5), (60.0, 10), (25.0, 4), (10.0, 2), (3.0, 1)])
 def test_sparse_stride_keeps_about_six_frames_a_second(fps, stride):
     assert sparse_stride(fps, LockedSettings()) == stride
+
+
+def test_crowded_share_is_the_share_of_the_walkers_sparse_frames_with_someone_in_the_way():
+    # 12 frames; the walker seen on 0-9; a second person covers 76% of the walker's box on 0-2 and 10-11
+    # (frames the walker is not seen on do not count) and stands far away on 3-9
+    xy = np.full((12, 2, 33, 2), np.nan)
+    xy[:10, 0] = stencil_person(100, 50)
+    xy[:, 1] = stencil_person(110, 60)
+    xy[3:10, 1] = stencil_person(400, 60)
+    assert crowded_share(make_sequence(xy), track_id=0) == pytest.approx(3 / 10)
+    xy[:, 1] = stencil_person(400, 60)
+    assert crowded_share(make_sequence(xy), track_id=0) == 0.0
+    assert crowded_share(make_sequence(np.full((4, 1, 33, 2), np.nan)), track_id=0) == 0.0
