@@ -36,6 +36,8 @@ from posture.pose.landmarker import default_threads
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIP = ROOT / "samples" / "walk_side.mp4"
+#: The shipped walks, each a row of the speed table.
+CLIPS = (CLIP, ROOT / "samples" / "walk_front.mp4")
 #: ``posture gait`` looks for up to this many people (``GaitOptions.max_people``); the bare loop too.
 NUM_POSES = 3
 #: The real multi-person clip of the dev set timed beside the synthetic sample.
@@ -95,11 +97,15 @@ def frame_count(clip: Path) -> int:
 RUNS = ("bare3", "bare1", "full", "locked")
 
 
-def speed_row(name: str, clip: Path, work: Path, repeat: int, threads: int) -> str:
+def speed_row(
+    name: str, clip: Path, work: Path, repeat: int, threads: int, runs: tuple[str, ...] = RUNS
+) -> tuple[str, dict[str, float]]:
     """One table row: medians of the bare 3-pose and 1-pose loops (posture's threads) and of
-    ``posture gait`` with the full and the locked pass, run alternately; wall and CPU seconds."""
-    wall: dict[str, list[float]] = {k: [] for k in RUNS}
-    cpu: dict[str, list[float]] = {k: [] for k in RUNS}
+    ``posture gait`` with the full and the locked pass, run alternately; wall and CPU seconds.
+    Also the peak memory (MB, the largest of the runs) of each of ``runs``."""
+    wall: dict[str, list[float]] = {k: [] for k in runs}
+    cpu: dict[str, list[float]] = {k: [] for k in runs}
+    peak: dict[str, float] = {}
     loads = [os.getloadavg()[0]]
     for k in range(repeat):
         cmds = {
@@ -108,24 +114,33 @@ def speed_row(name: str, clip: Path, work: Path, repeat: int, threads: int) -> s
             "full": gait_cmd(clip, work / f"speed-{clip.stem}-full-{k}", "full"),
             "locked": gait_cmd(clip, work / f"speed-{clip.stem}-locked-{k}", "locked"),
         }
-        for key, cmd in cmds.items():
-            w, c, _ = timed_process(cmd)
+        for key in runs:
+            w, c, m = timed_process(cmds[key])
             wall[key].append(w)
             cpu[key].append(c)
+            peak[key] = max(peak.get(key, 0.0), m)
         loads.append(os.getloadavg()[0])
         print(
             name, k + 1, {key: f"{v[-1]:.2f}" for key, v in wall.items()}, f"load {loads[-1]:.2f}", flush=True
         )
     w = {key: statistics.median(v) for key, v in wall.items()}
     c = {key: statistics.median(v) for key, v in cpu.items()}
-    return (
+
+    def cell(key: str) -> str:
+        return f"{w[key]:.2f} / {c[key]:.2f}" if key in w else "not run"
+
+    def ratio(a: str, b: str, bold: bool = False) -> str:
+        if a not in w or b not in w:
+            return "-"
+        first = f"{w[a] / w[b]:.2f}"
+        return f"{f'**{first}**' if bold else first} / {c[a] / c[b]:.2f}"
+
+    row = (
         f"| {name} | {frame_count(clip)} | {min(loads):.1f}-{max(loads):.1f} | "
-        f"{w['bare3']:.2f} / {c['bare3']:.2f} | {w['bare1']:.2f} / {c['bare1']:.2f} | "
-        f"{w['full']:.2f} / {c['full']:.2f} | {w['locked']:.2f} / {c['locked']:.2f} | "
-        f"{w['full'] / w['bare3']:.2f} / {c['full'] / c['bare3']:.2f} | "
-        f"**{w['locked'] / w['bare3']:.2f}** / {c['locked'] / c['bare3']:.2f} | "
-        f"**{w['locked'] / w['bare1']:.2f}** / {c['locked'] / c['bare1']:.2f} |"
+        f"{cell('bare3')} | {cell('bare1')} | {cell('full')} | {cell('locked')} | "
+        f"{ratio('full', 'bare3')} | {ratio('locked', 'bare3', True)} | {ratio('locked', 'bare1', True)} |"
     )
+    return row, peak
 
 
 def real_clip() -> Path | None:
@@ -153,19 +168,31 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         threads = default_threads()
-        rows = [speed_row(f"`{CLIP.name}`", CLIP, work, args.repeat, threads)]
+        rows = []
+        for clip in CLIPS:
+            rows.append(speed_row(f"`{clip.name}`", clip, work, args.repeat, threads)[0])
         real = None if args.no_real else real_clip()
         if real is not None:
-            rows.append(speed_row(f"`{REAL_CLIP}` (real, 3 people)", real, work, args.repeat, threads))
+            rows.append(speed_row(f"`{REAL_CLIP}` (real, 3 people)", real, work, args.repeat, threads)[0])
         if args.speed_s > 0:
             minute = loop_clip(CLIP, args.speed_s, work / f"loop{args.speed_s:.0f}.mp4")
             name = f"`{CLIP.name}` looped to {args.speed_s:.0f} s"
-            rows.append(speed_row(name, minute, work, args.repeat, threads))
+            rows.append(speed_row(name, minute, work, args.repeat, threads)[0])
+            minute.unlink()
         memory = []
         for seconds in () if args.no_memory else (10.0, args.long_s):
             clip = loop_clip(CLIP, seconds, work / f"mem{seconds:.0f}.mp4")
-            wall, _, peak = timed_process(gait_cmd(clip, work / f"mem-{seconds:.0f}"))
-            memory.append(f"| {seconds:.0f} s ({frame_count(clip)} frames) | {wall:.1f} | {peak:.0f} |")
+            long = seconds > 60
+            # The long clip: one run each, and no bare 3-pose loop (it alone would take 12 minutes).
+            runs = ("bare1", "full", "locked") if long else ("full", "locked")
+            row, peak = speed_row(f"`{CLIP.name}` looped to {seconds:.0f} s", clip, work, 1 if long else 2,
+                                  threads, runs)  # fmt: skip
+            if long:
+                rows.append(row)
+            frames = frame_count(clip)
+            memory.append(
+                f"| {seconds:.0f} s ({frames} frames) | {peak['full']:.0f} | {peak['locked']:.0f} |"
+            )
             print(memory[-1], flush=True)
             clip.unlink()
     load_after = os.getloadavg()[0]
@@ -188,13 +215,14 @@ def main() -> None:
         "(VIDEO mode, 3 poses as the full pass asks for, or 1), nothing else, with the "
         f"{threads} inference threads `posture` gives the model on this machine. `posture gait` also "
         "tracks people, chooses the subject, analyses the walk, decodes the clip a second time to draw "
-        "and encode `overlay.mp4`, and writes the plots, `result.json`, `steps.csv` and `report.html`; "
+        "and encode `overlay.mp4` (H.264, at most 1280 px on its "
+        "longer side), and writes the plots, `result.json`, `steps.csv` and `report.html`; "
         "the locked pass runs the 3-pose model on every 5th frame and the 1-pose landmarker on a crop "
         "around the walker on the others.",
         "",
         "Peak resident memory of `posture gait` (the process's own peak, Python and MediaPipe included):",
         "",
-        "| clip | wall time (s) | peak memory (MB) |",
+        "| clip | `--inference full` (MB) | `--inference locked` (MB) |",
         "|---|---|---|",
         *memory,
     ]
