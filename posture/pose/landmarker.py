@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,22 @@ def _to_detections(result: object, width: int, height: int) -> Detections:
     )
 
 
+def _forget_import_error() -> None:
+    """Drop the traceback of the error MediaPipe keeps from its optional audio import.
+
+    ``mediapipe.tasks.python.audio.core.audio_record`` keeps the ``OSError`` of a
+    failed ``import sounddevice`` (no PortAudio here) in a module global; its
+    traceback holds the frames of whatever first imported ``mediapipe.tasks``, and
+    their callers: ``track_source``'s frame, with every frame's detections, stayed
+    alive for the rest of the process (about 3 kB a frame, half the peak memory
+    growth of a 10-minute clip).
+    """
+    module = sys.modules.get("mediapipe.tasks.python.audio.core.audio_record")
+    error = getattr(module, "sd_error", None)
+    if isinstance(error, BaseException):
+        error.__traceback__ = None
+
+
 class PoseEstimator:
     """A MediaPipe ``PoseLandmarker`` in IMAGE or VIDEO mode.
 
@@ -135,6 +152,7 @@ class PoseEstimator:
     def __init__(self, model: ModelInfo, options: PoseOptions, video: bool) -> None:
         from mediapipe.tasks.python import vision
 
+        _forget_import_error()
         mode = vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE
         task_options = vision.PoseLandmarkerOptions(
             base_options=threaded_base_options(model.path, options.threads or default_threads()),
