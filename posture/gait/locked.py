@@ -396,13 +396,15 @@ def track_walker_locked(
     recover: RecoverSettings | None = None,
     locked: LockedSettings | None = None,
     check_times: Callable[[np.ndarray], None] | None = None,
+    crowding_settings: CrowdingSettings | None = None,
 ) -> PoseSequence:
     """Everyone's tracks on the sparse frames and the walker's on every frame (see the module docstring).
 
     Same arguments and result shape as :func:`posture.gait.recover.track_walker`;
     ``on_frame`` is called for each frame of the sparse pass. ``check_times`` is
     called with every frame's time (s) once the sparse pass has read them (it may
-    raise to refuse the clip before the dense pass).
+    raise to refuse the clip before the dense pass). ``crowding_settings``: the
+    analysis's, for :func:`crowded_share`.
     """
     s = locked or LockedSettings()
     video = VideoSource(Path(path))
@@ -422,14 +424,14 @@ def track_walker_locked(
     if track not in sparse.track_id:
         return _merge(sparse, stride, times, 0, _Dense(_Rows(len(times)), {})) if sparse.n_people else sparse
     col = int(np.flatnonzero(sparse.track_id == track)[0])
-    pred = _Prediction.of(sparse, times, reach=interval, max_gap=max(s.max_gap_s, 1.5 * interval))
-    crowded = crowded_share(sparse, int(track))
+    crowded = crowded_share(sparse, int(track), crowding_settings)
     report: dict[str, Any] = {"settings": asdict(s), "stride": stride, "sparse_frames": int(sparse.n_frames)}
     report |= {"crowded_share": round(crowded, 3), "full_pass": crowded > s.crowded}
     if report["full_pass"]:
         seq = track_walker(path, model, options, subject, progress, on_frame, walker, recover)
         settings = {**seq.provenance.settings, "locked": report}
         return replace(seq, provenance=replace(seq.provenance, settings=settings))
+    pred = _Prediction.of(sparse, times, reach=interval, max_gap=max(s.max_gap_s, 1.5 * interval))
     video = VideoSource(Path(path))
     try:
         dense = _dense_pass(video, pred, col, model, options, s)

@@ -109,6 +109,7 @@ def _track(opts: GaitOptions) -> PoseSequence:
             s.recover,
             s.locked,
             check_times=check,
+            crowding_settings=s.crowding,
         )
     check(frame_times(opts.input))
     return track_walker(
