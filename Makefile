@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 CORE   := $(VENV)/.core
 STAMP  := $(VENV)/.full
 
-.PHONY: install demo test lint samples bench bench-photo bench-gait bench-gait-world bench-speed bench-kinematics bench-real bench-batch clean
+.PHONY: install demo test lint samples bench bench-photo bench-gait bench-gait-world bench-speed bench-memory bench-kinematics bench-real bench-batch clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,9 @@ bench-gait-world: $(STAMP)  ## gait events on synthetic walks with bystanders, a
 
 bench-speed: $(STAMP)  ## posture gait against bare 3-pose and 1-pose MediaPipe loops (shipped walk, real clip), memory
 	$(PY) benchmarks/bench_gait_speed.py --out benchmarks/results/gait_speed.md
+
+bench-memory: $(STAMP)  ## peak memory of posture gait, 10 s (3 runs) against 10 minutes
+	$(PY) benchmarks/bench_gait_speed.py --memory-only --out benchmarks/results/gait_memory.md
 
 bench-real: $(STAMP) bench-kinematics  ## walking on real clips (walker chosen, events against labels by eye, refusals)
 	$(PY) benchmarks/bench_gait_real.py --out benchmarks/results/gait_real.md --cache benchmarks/work/real

@@ -16,6 +16,7 @@ average noted per row.
 
 Usage: python benchmarks/bench_gait_speed.py --out benchmarks/results/gait_speed.md
        [--long-s 600] [--speed-s 60] [--repeat 3] [--no-real] [--no-memory]
+       python benchmarks/bench_gait_speed.py --memory-only --out benchmarks/results/gait_memory.md
 """
 
 from __future__ import annotations
@@ -155,6 +156,38 @@ def real_clip() -> Path | None:
         return None
 
 
+def memory_table(long_s: float, repeat: int) -> list[str]:
+    """Peak memory of both passes on a 10 s and a ``long_s`` loop of the walk: ``repeat`` runs each on
+    10 s (it varies by about 10 MB from run to run), one on the long clip; all runs listed."""
+    lines = [
+        "| clip | runs | `--inference full` (MB) | `--inference locked` (MB) |",
+        "|---|---|---|---|",
+    ]
+    medians: dict[tuple[float, str], float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for seconds, runs in ((10.0, repeat), (long_s, 1)):
+            clip = loop_clip(CLIP, seconds, work / f"mem{seconds:.0f}.mp4")
+            peaks: dict[str, list[float]] = {"full": [], "locked": []}
+            for k in range(runs):
+                for inference in peaks:
+                    out = work / f"mem-{seconds:.0f}-{inference}-{k}"
+                    peaks[inference].append(timed_process(gait_cmd(clip, out, inference))[2])
+                    print(seconds, inference, f"{peaks[inference][-1]:.0f} MB", flush=True)
+            cells = []
+            for inference, values in peaks.items():
+                medians[(seconds, inference)] = statistics.median(values)
+                listed = ", ".join(f"{v:.0f}" for v in values)
+                cells.append(f"{medians[(seconds, inference)]:.0f}" + (f" ({listed})" if runs > 1 else ""))
+            lines.append(
+                f"| {seconds:.0f} s ({frame_count(clip)} frames) | {runs} | {cells[0]} | {cells[1]} |"
+            )
+            clip.unlink()
+    ratios = [f"{medians[(long_s, k)] / medians[(10.0, k)]:.2f}" for k in ("full", "locked")]
+    lines.append(f"| {long_s:.0f} s / 10 s (median) | | {ratios[0]} | {ratios[1]} |")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "gait_speed.md")
@@ -163,7 +196,27 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-real", action="store_true", help="skip the real multi-person clip")
     parser.add_argument("--no-memory", action="store_true", help="skip the 10 s / long memory runs")
+    parser.add_argument(
+        "--memory-only", action="store_true", help="only the memory table, 10 s runs repeated"
+    )
     args = parser.parse_args()
+    if args.memory_only:
+        load = os.getloadavg()[0]
+        table = memory_table(args.long_s, args.repeat)
+        text = [
+            "# posture gait: peak memory, 10 s against a long clip",
+            "",
+            f"{os.cpu_count()} CPU cores ({platform.machine()}), Python {platform.python_version()}; "
+            f"1-minute load average {load:.2f} at the start. Peak resident memory of each whole "
+            "`posture gait` process (`os.wait4`), on `walk_side.mp4` looped forwards and backwards; "
+            "the 10 s figure is the median of the runs listed.",
+            "",
+            *table,
+        ]
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("\n".join(text) + "\n")
+        print("\n".join(text))
+        return
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

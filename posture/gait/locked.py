@@ -40,7 +40,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from posture.data.sequence import PoseSequence, Provenance, empty_arrays
+from posture.data.sequence import VIDEO_DTYPE, PoseSequence, Provenance, empty_arrays
 from posture.data.tracking import Tracker
 from posture.gait import crowding
 from posture.gait.crowding import CrowdingSettings
@@ -267,7 +267,7 @@ class _Rows:
     """One person's landmark arrays over every frame, filled row by row (preallocated: memory stays flat)."""
 
     def __init__(self, n_frames: int) -> None:
-        self.arrays = {k: v[:, 0] for k, v in empty_arrays(n_frames, 1).items()}
+        self.arrays = {k: v[:, 0] for k, v in empty_arrays(n_frames, 1, VIDEO_DTYPE).items()}
         self.found = np.zeros(n_frames, bool)
 
     def __setitem__(self, row: int, values: tuple[np.ndarray, ...]) -> None:
@@ -360,7 +360,7 @@ def _dense_pass(
 
 def _merge(sparse: PoseSequence, stride: int, times: np.ndarray, col: int, dense: _Dense) -> PoseSequence:
     """One sequence over every frame: sparse frames, the walker's dense rows, the people found near them."""
-    arrays = empty_arrays(len(times), sparse.n_people)
+    arrays = empty_arrays(len(times), sparse.n_people, VIDEO_DTYPE)
     rows = sparse.frame_index
     for name in _FIELDS:
         arrays[name][rows] = getattr(sparse, name)

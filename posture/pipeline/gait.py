@@ -16,6 +16,7 @@ import numpy as np
 
 from posture import __version__
 from posture.core.measure import Measure
+from posture.core.memory import release_freed_memory
 from posture.core.result import SCHEMA_VERSION
 from posture.data.sequence import PoseSequence
 from posture.errors import InputError
@@ -135,6 +136,7 @@ def analyse_video(opts: GaitOptions) -> GaitAnalysis:
     if opts.out is not None:
         check_out_dir(opts.out)
     seq = _track(opts)
+    release_freed_memory()  # what tracking freed, before the analysis and the overlay's encoder
     if opts.subject is not None and opts.subject not in seq.track_id:
         raise InputError(f"--subject {opts.subject}: no such person; track ids: {seq.track_id.tolist()}")
     try:
@@ -165,6 +167,7 @@ def analyse_video(opts: GaitOptions) -> GaitAnalysis:
 def run_gait(opts: GaitOptions) -> dict[str, Any]:
     """Track, analyse and write every output (when ``opts.out`` is set); return the result document."""
     analysis = analyse_video(opts)
+    release_freed_memory()
     if opts.out is not None:
         write_gait(analysis, opts.out, opts.progress, opts.pdf)
     return analysis.doc

@@ -14,6 +14,7 @@ import numpy as np
 
 from posture.annotate.gait import draw_gait_frame, marks_from_events
 from posture.annotate.video import VideoWriter
+from posture.core.memory import release_freed_memory
 from posture.core.result import CheckResult
 from posture.data.sequence import PoseSequence
 from posture.data.skeleton import SIDES
@@ -219,6 +220,7 @@ def write_overlay(source_path: str, seq: PoseSequence, result: GaitResult, out: 
     """
     from tqdm import tqdm
 
+    release_freed_memory()  # the plots' and the analysis's freed heap, before the encoder's buffers
     subject = int(result.subject["track_id"])
     col = seq.column(subject)
     marks = marks_from_events([e.to_dict() for e in result.events])

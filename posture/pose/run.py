@@ -8,7 +8,15 @@ from pathlib import Path
 
 import numpy as np
 
-from posture.data.sequence import PoseSequence, Provenance, empty_arrays
+from posture.data.sequence import (
+    ROW_SIZE,
+    VIDEO_DTYPE,
+    PoseSequence,
+    Provenance,
+    empty_arrays,
+    pack_row,
+    unpack_rows,
+)
 from posture.data.stitching import stitch_fragments
 from posture.data.tracking import Tracker
 from posture.errors import NoPersonError
@@ -37,13 +45,37 @@ def iter_tracked(source: Source, estimator: PoseEstimator, tracker: Tracker) -> 
         yield TrackedFrame(frame, found, ids)
 
 
-class SequenceBuilder:
-    """Collects tracked frames and packs them into a :class:`PoseSequence`."""
+class _PersonRows:
+    """One track's packed landmark rows (:func:`~posture.data.sequence.pack_row`), in a buffer that
+    doubles when full: a few bytes of bookkeeping a frame instead of a kept ``Detections``."""
 
-    def __init__(self) -> None:
+    def __init__(self, dtype: type) -> None:
+        self.frames: list[int] = []
+        self.data: np.ndarray = np.empty((64, ROW_SIZE), dtype=dtype)
+
+    def add(self, t: int, det: Detections, k: int) -> None:
+        n = len(self.frames)
+        if n == len(self.data):
+            grown = np.empty((2 * n, ROW_SIZE), dtype=self.data.dtype)
+            grown[:n] = self.data
+            self.data = grown
+        pack_row(det.xy_px[k], det.z[k], det.world_m[k], det.visibility[k], det.presence[k], self.data[n])
+        self.frames.append(t)
+
+
+class SequenceBuilder:
+    """Collects tracked frames and packs them into a :class:`PoseSequence`.
+
+    Each person's landmarks are copied out of the frame's detections as they arrive
+    (``dtype``: :data:`~posture.data.sequence.VIDEO_DTYPE` for a video), so a long clip
+    holds one compact row per person and frame, not every frame's model output.
+    """
+
+    def __init__(self, dtype: type = np.float64) -> None:
+        self.dtype = dtype
         self.times: list[float] = []
         self.indices: list[int] = []
-        self.rows: dict[int, list[tuple[int, int, Detections]]] = {}
+        self.rows: dict[int, _PersonRows] = {}
 
     def add(self, tracked: TrackedFrame) -> None:
         """Remember one frame (its time even when nobody is in it)."""
@@ -51,19 +83,19 @@ class SequenceBuilder:
         self.times.append(tracked.frame.time_s)
         self.indices.append(tracked.frame.index)
         for k, track_id in enumerate(tracked.track_ids):
-            self.rows.setdefault(track_id, []).append((t, k, tracked.detections))
+            if track_id not in self.rows:
+                self.rows[track_id] = _PersonRows(self.dtype)
+            self.rows[track_id].add(t, tracked.detections, k)
 
     def build(self, image_size: tuple[int, int], fps: float | None, provenance: Provenance) -> PoseSequence:
         """Pack everything added so far (people ordered by track id)."""
         track_ids = sorted(self.rows)
-        arrays = empty_arrays(len(self.times), len(track_ids))
+        arrays = empty_arrays(len(self.times), len(track_ids), self.dtype)
         for col, track_id in enumerate(track_ids):
-            for t, k, det in self.rows[track_id]:
-                arrays["xy_px"][t, col] = det.xy_px[k]
-                arrays["z"][t, col] = det.z[k]
-                arrays["world_m"][t, col] = det.world_m[k]
-                arrays["visibility"][t, col] = det.visibility[k]
-                arrays["presence"][t, col] = det.presence[k]
+            person = self.rows[track_id]
+            frames = np.asarray(person.frames, dtype=np.intp)
+            for name, values in unpack_rows(person.data[: len(frames)]).items():
+                arrays[name][frames, col] = values
         return PoseSequence(
             time_s=np.asarray(self.times, dtype=np.float64),
             frame_index=np.asarray(self.indices, dtype=np.int64),
@@ -93,8 +125,8 @@ def track_source(
 
     ``tracker``: the tracker to use (default: a new :class:`~posture.data.tracking.Tracker`).
     """
-    builder = SequenceBuilder()
     video = source.info.kind != "image"
+    builder = SequenceBuilder(VIDEO_DTYPE if video else np.float64)
     bar = _progress(source.info.n_frames, progress and video, Path(source.info.name).name)
     tracker = tracker or Tracker()
     with PoseEstimator(model, options, video=video) as estimator:
