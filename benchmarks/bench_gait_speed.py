@@ -7,8 +7,9 @@ same number of poses, nothing else), each run as its own process on the same cli
 alternating, in the same run; the median of ``--repeat`` runs each. Measured on the
 shipped side-view sample and on a longer clip made by looping it.
 
-Memory: peak resident memory of each ``posture gait`` process (``os.wait4``: that
-child's own peak) on a 10-second and a long clip made by looping the walking sample.
+Memory: peak resident memory of each ``posture gait`` process (``os.wait4`` in
+``benchmarks/peak_rss.py``, a small parent, so that the figure is the process's own) on a
+10-second and a long clip made by looping the walking sample.
 
 Both passes of ``posture gait`` are timed (``--inference full`` and ``locked``), with wall and
 CPU time, against the bare 3-pose and 1-pose loops, alternating, with the 1-minute load
@@ -22,13 +23,13 @@ Usage: python benchmarks/bench_gait_speed.py --out benchmarks/results/gait_speed
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import cv2
@@ -65,16 +66,22 @@ def loop_clip(src: Path, seconds: float, out: Path) -> Path:
 
 
 def timed_process(cmd: list[str]) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds (user + system) and the process's own peak resident memory (MB)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err[-2000:]}")
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
+    """Wall seconds, CPU seconds (user + system) and the process's own peak resident memory (MB).
+
+    The command is started by ``benchmarks/peak_rss.py``, a small process: a child's
+    ``ru_maxrss`` counts the resident size of whoever forked it, and this benchmark's
+    own process (OpenCV, MediaPipe's modules) would otherwise set a floor under
+    every figure (until 2026-12-08 it read 447 MB for every 10 s run).
+    """
+    wrapper = [sys.executable, str(ROOT / "benchmarks" / "peak_rss.py"), *cmd]
+    proc = subprocess.run(wrapper, capture_output=True, text=True)
+    try:
+        report = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        raise SystemExit(f"{' '.join(cmd)}: no report ({proc.returncode}): {proc.stderr[-2000:]}") from None
+    if report["returncode"] != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({report['returncode']}): {proc.stderr[-2000:]}")
+    return report["wall_s"], report["cpu_s"], report["peak_mb"]
 
 
 def gait_cmd(clip: Path, out: Path, inference: str = "locked") -> list[str]:
