@@ -40,6 +40,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from posture.core.memory import release_freed_memory
 from posture.data.sequence import VIDEO_DTYPE, PoseSequence, Provenance, empty_arrays
 from posture.data.tracking import Tracker
 from posture.gait import crowding
@@ -439,6 +440,8 @@ def track_walker_locked(
         video.close()
     seq = _merge(sparse, stride, times, col, dense)
     report |= {"cropped_frames": dense.cropped, "whole_picture_frames": dense.whole}
+    del dense, sparse, pred  # merged into seq: the recovery's working copy need not sit beside them
+    release_freed_memory()
     provenance: Provenance = replace(seq.provenance, settings={**seq.provenance.settings, "locked": report})
     seq = replace(seq, provenance=provenance)
     seq, found = recover_walker(seq, int(track), path, model, recover)
