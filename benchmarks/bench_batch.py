@@ -92,12 +92,13 @@ def main() -> None:
         "| configuration | wall time (s) | clips per minute | speed-up over 1 worker |",
         "|---|---|---|---|",
     ]
-    by_name = {name: seconds for name, seconds, _ in runs}
+    one_locked = {name: seconds for name, seconds, _ in runs}["1 local worker, locked pass"]
     for name, seconds, n in runs:
         # the locked pass's 2-worker row is also compared with its own 1-worker row
-        own = by_name.get(name.replace("2 local workers", "1 local worker"), base)
         versus = (
-            f" ({own / seconds:.2f}x over 1 locked worker)" if "locked" in name and own != seconds else ""
+            f" ({one_locked / seconds:.2f}x over 1 locked worker)"
+            if name == "2 local workers, locked pass"
+            else ""
         )
         lines.append(f"| {name} | {seconds:.1f} | {60 * n / seconds:.1f} | {base / seconds:.2f}x{versus} |")
     lines += [

@@ -195,6 +195,13 @@ def memory_table(long_s: float, repeat: int) -> list[str]:
     return lines
 
 
+def write_report(out: Path, lines: list[str]) -> None:
+    """Write the Markdown report (its folder created) and print it."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "gait_speed.md")
@@ -215,14 +222,13 @@ def main() -> None:
             "",
             f"{os.cpu_count()} CPU cores ({platform.machine()}), Python {platform.python_version()}; "
             f"1-minute load average {load:.2f} at the start. Peak resident memory of each whole "
-            "`posture gait` process (`os.wait4`), on `walk_side.mp4` looped forwards and backwards; "
+            "`posture gait` process (`os.wait4` in `benchmarks/peak_rss.py`), on `walk_side.mp4` looped "
+            "forwards and backwards; "
             "the 10 s figure is the median of the runs listed.",
             "",
             *table,
         ]
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text("\n".join(text) + "\n")
-        print("\n".join(text))
+        write_report(args.out, text)
         return
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
@@ -286,9 +292,7 @@ def main() -> None:
         "|---|---|---|",
         *memory,
     ]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_report(args.out, lines)
 
 
 if __name__ == "__main__":

@@ -182,10 +182,8 @@ class PoseSequence:
 VIDEO_DTYPE = np.float32
 
 
-#: The numbers per landmark of each array, in the order :func:`pack_row` lays them out.
-ROW_FIELDS: tuple[tuple[str, int], ...] = tuple((name, last or 1) for name, last in _PER_LANDMARK.items())
-#: Length of one person's packed row (33 landmarks x 8 numbers).
-ROW_SIZE = N_LANDMARKS * sum(n for _, n in ROW_FIELDS)
+#: Length of one person's packed row (33 landmarks x 8 numbers, in the order of :func:`pack_row`).
+ROW_SIZE = N_LANDMARKS * sum(last or 1 for last in _PER_LANDMARK.values())
 
 
 def empty_arrays(n_frames: int, n_people: int, dtype: type = np.float64) -> dict[str, np.ndarray]:
@@ -216,9 +214,8 @@ def pack_row(
 def unpack_rows(rows: np.ndarray) -> dict[str, np.ndarray]:
     """(N, :data:`ROW_SIZE`) packed rows -> each landmark array of N rows (views, no copy)."""
     out, start = {}, 0
-    for name, n in ROW_FIELDS:
-        stop = start + N_LANDMARKS * n
-        shape = (len(rows), N_LANDMARKS) + ((n,) if _PER_LANDMARK[name] else ())
-        out[name] = rows[:, start:stop].reshape(shape)
+    for name, last in _PER_LANDMARK.items():
+        stop = start + N_LANDMARKS * (last or 1)
+        out[name] = rows[:, start:stop].reshape((len(rows), N_LANDMARKS) + ((last,) if last else ()))
         start = stop
     return out

@@ -167,7 +167,6 @@ def analyse_video(opts: GaitOptions) -> GaitAnalysis:
 def run_gait(opts: GaitOptions) -> dict[str, Any]:
     """Track, analyse and write every output (when ``opts.out`` is set); return the result document."""
     analysis = analyse_video(opts)
-    release_freed_memory()
     if opts.out is not None:
         write_gait(analysis, opts.out, opts.progress, opts.pdf)
     return analysis.doc
